@@ -1,0 +1,40 @@
+"""The one exception hierarchy; the CLI turns each error into one line and exit 1."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class PipelineError(Exception):
+    """An error the user can fix: it names the file, the line and what to do."""
+
+    def __init__(self, message: str, path: Path | str | None = None, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.line = line
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path is not None:
+            where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
+        return f"{where}{self.message}"
+
+
+class ConfigError(PipelineError):
+    """The publication config is invalid; carries every problem at once."""
+
+    def __init__(self, path: Path, problems: list[str]):
+        super().__init__("; ".join(problems), path)
+        self.problems = problems
+
+    def __str__(self) -> str:
+        return "\n".join(f"{self.path}: {problem}" for problem in self.problems)
+
+
+class SourceError(PipelineError):
+    """A source document cannot be published as it is."""
+
+
+class ToolError(PipelineError):
+    """An external tool (pandoc, WeasyPrint, Chromium, Java) failed or is missing."""
