@@ -24,12 +24,15 @@ class PipelineError(Exception):
 class ConfigError(PipelineError):
     """The publication config is invalid; carries every problem at once."""
 
-    def __init__(self, path: Path, problems: list[str]):
-        super().__init__("; ".join(problems), path)
+    def __init__(self, path: Path, problems: list[tuple[int | None, str]]):
+        super().__init__("; ".join(message for _, message in problems), path)
         self.problems = problems
 
     def __str__(self) -> str:
-        return "\n".join(f"{self.path}: {problem}" for problem in self.problems)
+        return "\n".join(
+            f"{self.path}:{line}: {message}" if line else f"{self.path}: {message}"
+            for line, message in self.problems
+        )
 
 
 class SourceError(PipelineError):

@@ -1,0 +1,229 @@
+"""The publication config (`publication.toml`): typed, validated, every error at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
+
+from pipeline.errors import ConfigError
+
+CONFIG_NAME = "publication.toml"
+FORMATS = ("html", "pdf", "epub")
+_REQUIRED_TEXT = ("title", "publisher", "version")
+_KNOWN_TOP = {
+    "title",  # the publication's title, as on its cover
+    "subtitle",  # optional second line of the title
+    "publisher",  # who publishes it, e.g. "Stadt Dietzenbach"
+    "version",  # edition version, e.g. "Fortschreibung 2017/2018"
+    "date",  # edition date (TOML date)
+    "source_language",  # BCP-47 tag of the canonical text
+    "sources",  # Markdown files in reading order, relative to the config
+    "slug",  # base of the output file names; derived from the title if absent
+    "editions",  # table of editions, keyed by edition id
+    "policies",  # publication policies
+}
+_KNOWN_EDITION = {"lang", "formats"}
+_KNOWN_POLICIES = {"min_approved_share"}
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One edition of the publication: a language and the formats it is published in."""
+
+    id: str
+    lang: str
+    formats: tuple[str, ...]
+
+    @property
+    def dir(self) -> str:
+        """Return the writing direction of the edition's language, "ltr" or "rtl"."""
+        order = Locale.parse(self.lang, sep="-").character_order
+        return "rtl" if order == "right-to-left" else "ltr"
+
+
+@dataclass(frozen=True)
+class Policies:
+    """Rules that decide how an edition may be published."""
+
+    min_approved_share: float = 1.0
+
+
+@dataclass(frozen=True)
+class Publication:
+    """A validated publication config, with paths resolved against its directory."""
+
+    root: Path
+    config_path: Path
+    title: str
+    subtitle: str
+    publisher: str
+    version: str
+    date: dt.date
+    source_language: str
+    sources: tuple[Path, ...]
+    slug: str
+    editions: tuple[Edition, ...]
+    policies: Policies
+
+
+def load_config(root: Path) -> Publication:
+    """Read and validate `publication.toml` in `root`; raise ConfigError with every problem."""
+    path = root / CONFIG_NAME
+    if not path.is_file():
+        raise ConfigError(path, [(None, "no such file; create it or pass --project DIR")])
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        # Python 3.11's TOMLDecodeError has no line attribute; its message carries it.
+        where = re.search(r"\(at line (\d+), column \d+\)", str(exc))
+        message = str(exc).replace(where.group(0), "").strip() if where else str(exc)
+        line = int(where.group(1)) if where else None
+        raise ConfigError(path, [(line, f"not valid TOML: {message}")]) from None
+    problems: list[str] = []
+    publication = _publication(root.resolve(), path, data, problems)
+    if problems:
+        lines = _KeyLines(text)
+        raise ConfigError(path, [lines.locate(problem) for problem in problems])
+    assert publication is not None
+    return publication
+
+
+def _publication(
+    root: Path, path: Path, data: dict[str, Any], problems: list[str]
+) -> Publication | None:
+    _unknown_keys(data, _KNOWN_TOP, "", problems)
+    texts = {key: _text(data, key, key, problems, required=True) for key in _REQUIRED_TEXT}
+    subtitle = _text(data, "subtitle", "subtitle", problems, required=False)
+    date = data.get("date", dt.date.today())
+    if not isinstance(date, dt.date) or isinstance(date, dt.datetime):
+        problems.append("Config value 'date': expected a date such as 2018-06-30")
+    source_language = _language(data.get("source_language", "de"), "source_language", problems)
+    sources = _sources(root, data.get("sources"), problems)
+    editions = _editions(data.get("editions"), problems)
+    policies = _policies(data.get("policies", {}), problems)
+    slug = data.get("slug") or _slugify(texts["title"] or "publication")
+    if not isinstance(slug, str) or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", slug):
+        problems.append("Config value 'slug': expected lower-case letters, digits and '-'")
+    if problems:
+        return None
+    return Publication(
+        root=root,
+        config_path=path,
+        title=texts["title"],
+        subtitle=subtitle,
+        publisher=texts["publisher"],
+        version=texts["version"],
+        date=date,
+        source_language=source_language,
+        sources=sources,
+        slug=slug,
+        editions=editions,
+        policies=policies,
+    )
+
+
+def _text(data: dict[str, Any], key: str, name: str, problems: list[str], required: bool) -> str:
+    value = data.get(key)
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str) or not value.strip():
+        problems.append(f"Config value '{name}': expected a non-empty text")
+        return ""
+    return value.strip()
+
+
+def _language(value: Any, name: str, problems: list[str]) -> str:
+    if not isinstance(value, str):
+        problems.append(f"Config value '{name}': expected a language tag such as 'de' or 'en-GB'")
+        return ""
+    try:
+        Locale.parse(value, sep="-")
+    except (ValueError, UnknownLocaleError):
+        problems.append(f"Config value '{name}': unknown language tag '{value}'")
+    return value
+
+
+def _sources(root: Path, value: Any, problems: list[str]) -> tuple[Path, ...]:
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        problems.append("Config value 'sources': expected a list of Markdown files")
+        return ()
+    paths = tuple(root / v for v in value)
+    for name, source in zip(value, paths, strict=True):
+        if not source.is_file():
+            problems.append(f"Config value 'sources': file '{name}' does not exist")
+    return paths
+
+
+def _editions(value: Any, problems: list[str]) -> tuple[Edition, ...]:
+    if not isinstance(value, dict) or not value:
+        problems.append("Config value 'editions': expected at least one [editions.ID] table")
+        return ()
+    editions = []
+    for edition_id, table in value.items():
+        name = f"editions.{edition_id}"
+        if not isinstance(table, dict):
+            problems.append(f"Config value '{name}': expected a table")
+            continue
+        if not re.fullmatch(r"[a-z][a-zA-Z0-9-]*", edition_id):
+            problems.append(f"Config value '{name}': the id must be letters, digits and '-'")
+        _unknown_keys(table, _KNOWN_EDITION, f"{name}.", problems)
+        lang = _language(table.get("lang", edition_id), f"{name}.lang", problems)
+        formats = table.get("formats", list(FORMATS))
+        if not isinstance(formats, list) or not set(formats) <= set(FORMATS) or not formats:
+            problems.append(f"Config value '{name}.formats': expected some of {list(FORMATS)}")
+            formats = []
+        editions.append(Edition(id=edition_id, lang=lang, formats=tuple(formats)))
+    return tuple(editions)
+
+
+def _policies(value: Any, problems: list[str]) -> Policies:
+    if not isinstance(value, dict):
+        problems.append("Config value 'policies': expected a table")
+        return Policies()
+    _unknown_keys(value, _KNOWN_POLICIES, "policies.", problems)
+    share = value.get("min_approved_share", 1.0)
+    if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:
+        problems.append("Config value 'policies.min_approved_share': expected a number 0 to 1")
+        share = 1.0
+    return Policies(min_approved_share=float(share))
+
+
+def _unknown_keys(table: dict[str, Any], known: set[str], prefix: str, problems: list[str]) -> None:
+    for key in table:
+        if key not in known:
+            expected = ", ".join(sorted(known))
+            problems.append(f"Config value '{prefix}{key}': unknown key (expected one of {expected})")
+
+
+def _slugify(title: str) -> str:
+    table = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+    return re.sub(r"[^a-z0-9]+", "-", title.lower().translate(table)).strip("-") or "publication"
+
+
+class _KeyLines:
+    """Find the line of a dotted key in TOML text, so that errors can name it."""
+
+    def __init__(self, text: str):
+        self.lines: dict[str, int] = {}
+        table = ""
+        for number, line in enumerate(text.splitlines(), start=1):
+            if header := re.match(r"\s*\[([^\[\]]+)\]", line):
+                table = header.group(1).strip().replace('"', "")
+                self.lines.setdefault(table, number)
+            elif key := re.match(r"\s*([A-Za-z0-9_-]+)\s*=", line):
+                self.lines.setdefault(f"{table}.{key.group(1)}".lstrip("."), number)
+
+    def locate(self, problem: str) -> tuple[int | None, str]:
+        """Pair a problem about 'key' with the key's line number, when it is known."""
+        match = re.search(r"'([^']+)'", problem)
+        key = match.group(1) if match else ""
+        while key and key not in self.lines:
+            key = key.rpartition(".")[0]
+        return (self.lines[key] if key else None, problem)

@@ -1,0 +1,52 @@
+"""Interface strings (Babel message catalogs) and locale-aware formatting."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from functools import cache
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.support import NullTranslations, Translations
+
+LOCALE_DIR = Path(__file__).parent / "locale"
+
+
+@cache
+def translations(lang: str) -> NullTranslations:
+    """Return the interface translations for a language; English msgids if there are none."""
+    language = Locale.parse(lang, sep="-").language
+    for name in (lang, language):
+        po = LOCALE_DIR / f"{name}.po"
+        if po.is_file():
+            with po.open("rb") as handle:
+                catalog = read_po(handle, locale=name.replace("-", "_"))
+            buffer = io.BytesIO()
+            write_mo(buffer, catalog)
+            buffer.seek(0)
+            return Translations(buffer)
+    return NullTranslations()
+
+
+def language_name(lang: str) -> str:
+    """Return a language's name in that language itself, e.g. "Deutsch", "Türkçe"."""
+    name = Locale.parse(lang, sep="-").get_display_name(Locale.parse(lang, sep="-")) or lang
+    return name[:1].upper() + name[1:]
+
+
+def long_date(date: dt.date, lang: str) -> str:
+    """Format a date the way the language writes it in full, e.g. "24. November 2026"."""
+    return format_date(date, format="long", locale=Locale.parse(lang, sep="-"))
+
+
+def file_size(size: int, lang: str) -> str:
+    """Format a file size in kB or MB with the language's number format."""
+    locale = Locale.parse(lang, sep="-")
+    if size >= 1_000_000:
+        return f"{format_decimal(size / 1_000_000, format='#,##0.0', locale=locale)} MB"
+    return f"{format_decimal(max(1, round(size / 1000)), locale=locale)} kB"

@@ -1,0 +1,65 @@
+"""The one module that runs pandoc (from pypandoc-binary): reading, HTML fragments, EPUB."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+import pypandoc
+
+from pipeline.errors import ToolError
+
+log = logging.getLogger(__name__)
+
+# Raw HTML or TeX in a source would reach the outputs unescaped, so readers never accept it.
+MARKDOWN = "markdown-raw_html-raw_attribute-raw_tex-tex_math_dollars"
+IMPORT_FORMATS = {".md": "markdown", ".markdown": "markdown", ".docx": "docx", ".odt": "odt"}
+
+Ast = dict[str, Any]
+
+
+def read_markdown(path: Path) -> Ast:
+    """Parse a Markdown file into pandoc's JSON AST."""
+    return json.loads(_run(lambda: pypandoc.convert_file(str(path), "json", format=MARKDOWN)))
+
+
+def to_html(ast: Ast) -> str:
+    """Render an AST as an HTML5 fragment (no <html> shell)."""
+    return _run(lambda: pypandoc.convert_text(json.dumps(ast), "html5", format="json"))
+
+
+def to_markdown(path: Path, media_dir: Path) -> str:
+    """Convert a Markdown, DOCX or ODT file to pandoc Markdown, extracting its images."""
+    reader = IMPORT_FORMATS.get(path.suffix.lower())
+    if reader is None:
+        known = ", ".join(sorted(IMPORT_FORMATS))
+        raise ToolError(f"cannot import '{path.suffix}' files; use one of {known}", path)
+    if reader == "markdown":
+        reader = MARKDOWN
+    args = [f"--extract-media={media_dir}", "--wrap=none", "--markdown-headings=atx"]
+    return _run(
+        lambda: pypandoc.convert_file(
+            str(path), "markdown-raw_html-raw_attribute", format=reader, extra_args=args
+        )
+    )
+
+
+def write_epub(ast: Ast, target: Path, args: list[str]) -> None:
+    """Write an AST as EPUB 3 to `target`, with further pandoc arguments."""
+    _run(
+        lambda: pypandoc.convert_text(
+            json.dumps(ast), "epub3", format="json", outputfile=str(target), extra_args=args
+        )
+    )
+
+
+def _run(call: Any) -> str:
+    try:
+        return call()
+    except OSError as exc:
+        raise ToolError(f"pandoc could not run ({exc}); run `make publish` to install it") from None
+    except RuntimeError as exc:
+        message = str(exc).strip().splitlines()[-1] if str(exc).strip() else "unknown error"
+        raise ToolError(f"pandoc failed: {message}") from None

@@ -1,0 +1,158 @@
+"""EPUB 3 from the pandoc AST, with truthful accessibility metadata in the edition's language."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Callable
+import uuid
+import zipfile
+from pathlib import Path
+
+import yaml
+
+from pipeline import atomic, pandoc
+from pipeline.config import Edition, Publication
+from pipeline.i18n import translations
+from pipeline.render.html import FONTS, TEMPLATES
+from pipeline.source import Document, walk
+
+CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
+
+
+def accessibility_metadata(document: Document, lang: str) -> dict[str, object]:
+    """Derive the schema.org accessibility metadata from what the document contains."""
+    _ = translations(lang).gettext
+    features = ["structuralNavigation", "tableOfContents", "readingOrder"]
+    features += ["displayTransformability"]
+    modes = ["textual"]
+    summary = [
+        _(
+            "A text of {words} words in {sections} sections, with a table of contents"
+            " and headings for navigation."
+        ).format(words=_word_count(document), sections=len(document.headings))
+    ]
+    if document.images:
+        modes.append("visual")
+        features.append("alternativeText")
+        summary.append(_("Every image has a text alternative."))
+    if document.has_tables:
+        summary.append(_("Tables have header cells."))
+    return {
+        "accessModes": modes,
+        # Every image has alt text (the source loader refuses images without it).
+        "accessModeSufficient": ["textual"],
+        "accessibilityFeatures": features,
+        "accessibilityHazards": ["none"],
+        "accessibilitySummary": " ".join(summary),
+    }
+
+
+def write_epub(
+    publication: Publication, edition: Edition, document: Document, edition_dir: Path, target: Path
+) -> None:
+    """Write the edition's EPUB 3 with pandoc, then localize what pandoc leaves in English."""
+    _ = translations(edition.lang).gettext
+    metadata = {
+        "title": publication.title,
+        "subtitle": publication.subtitle,
+        "lang": edition.lang,
+        "dir": edition.dir,
+        "publisher": publication.publisher,
+        "creator": publication.publisher,
+        "date": publication.date.isoformat(),
+        "identifier": _identifier(publication, edition),
+        "toc-title": _("Contents"),
+        "page-progression-direction": edition.dir,
+        **accessibility_metadata(document, edition.lang),
+    }
+    with tempfile.TemporaryDirectory() as scratch:
+        meta_file = Path(scratch) / "metadata.yaml"
+        meta_file.write_text(yaml.safe_dump(metadata, allow_unicode=True), encoding="utf-8")
+        args = [
+            f"--metadata-file={meta_file}",
+            f"--css={TEMPLATES / 'epub.css'}",
+            f"--resource-path={edition_dir}",
+            "--toc",
+            "--toc-depth=3",
+            "--split-level=2",
+            *(f"--epub-embed-font={font}" for font in sorted(FONTS.glob("NotoSans-*.ttf"))),
+        ]
+        raw = Path(scratch) / "raw.epub"
+        pandoc.write_epub(document.ast, raw, args)
+        with atomic.atomic_path(target) as temp:
+            _localize(raw, temp, edition.lang)
+
+
+def add_conformance_claim(epub: Path) -> None:
+    """Declare EPUB Accessibility 1.1 conformance in the package document, atomically."""
+    claim = f'<meta property="dcterms:conformsTo">{CONFORMS_TO}</meta>'
+
+    def stamp(name: str, text: str) -> str:
+        if not name.endswith(".opf") or CONFORMS_TO in text:
+            return text
+        return text.replace("</metadata>", f"    {claim}\n  </metadata>", 1)
+
+    with atomic.atomic_path(epub) as temp:
+        _rewrite(epub, temp, stamp)
+
+
+def has_conformance_claim(epub: Path) -> bool:
+    """Tell whether an EPUB declares conformance to EPUB Accessibility."""
+    with zipfile.ZipFile(epub) as archive:
+        opf = next(n for n in archive.namelist() if n.endswith(".opf"))
+        return CONFORMS_TO in archive.read(opf).decode("utf-8")
+
+
+def _localize(raw: Path, target: Path, lang: str) -> None:
+    _ = translations(lang).gettext
+    labels = {
+        ">Title Page<": f">{_('Title page')}<",
+        ">Table of Contents<": f">{_('Table of contents')}<",
+        ">Cover<": f">{_('Title page')}<",
+    }
+
+    def fix(name: str, text: str) -> str:
+        if name.endswith("nav.xhtml"):
+            for english, local in labels.items():
+                text = text.replace(english, local)
+            text = text.replace('<nav epub:type="landmarks"', _landmarks_label(lang), 1)
+        # pandoc names a chapter after its file unless it starts with a level-1 heading.
+        heading = re.search(r"<h[1-6][^>]*>(.*?)</h[1-6]>", text, re.DOTALL)
+        if heading and re.search(r"<title>ch\d+\.xhtml</title>", text):
+            title = re.sub(r"<[^>]+>", "", heading.group(1)).strip()
+            text = re.sub(r"<title>ch\d+\.xhtml</title>", f"<title>{title}</title>", text)
+        return text
+
+    _rewrite(raw, target, fix)
+
+
+def _landmarks_label(lang: str) -> str:
+    label = _xml_escape(translations(lang).gettext("Landmarks"))
+    return f'<nav epub:type="landmarks" aria-label="{label}"'
+
+
+def _rewrite(source: Path, target: Path, fix: Callable[[str, str], str]) -> None:
+    # The mimetype entry must stay first and uncompressed, or the EPUB is invalid.
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+        for info in old.infolist():
+            data = old.read(info)
+            if info.filename.endswith((".xhtml", ".opf")):
+                data = fix(info.filename, data.decode("utf-8")).encode("utf-8")
+            compress = zipfile.ZIP_STORED if info.filename == "mimetype" else zipfile.ZIP_DEFLATED
+            new.writestr(info, data, compress_type=compress)
+
+
+def _identifier(publication: Publication, edition: Edition) -> str:
+    # Stable across builds of the same edition, so reading systems keep bookmarks.
+    name = f"{publication.slug}/{publication.version}/{edition.id}"
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
+
+
+def _word_count(document: Document) -> int:
+    return sum(1 for node in walk(document.ast["blocks"]) if node["t"] == "Str")
+
+
+def _xml_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+

@@ -1,0 +1,125 @@
+"""HTML pages from the pandoc AST through Jinja2 templates; the landing page too."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from pipeline import atomic, pandoc
+from pipeline.config import Edition, Publication
+from pipeline.i18n import long_date, translations
+from pipeline.source import Document, walk
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+FONTS = Path(__file__).resolve().parent.parent / "fonts"
+MEDIA_TYPES = {"html": "text/html", "pdf": "application/pdf", "epub": "application/epub+zip"}
+
+
+@dataclass(frozen=True)
+class FormatLink:
+    """A link to one format of an edition, labelled in the edition's language."""
+
+    href: str
+    media_type: str
+    label: str
+    size: str = ""
+
+
+def environment(lang: str) -> jinja2.Environment:
+    """Return a Jinja2 environment that escapes everything and speaks `lang`."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    env.filters["css_string"] = _css_string
+    return env
+
+
+def format_label(kind: str, lang: str) -> str:
+    """Return the reader-facing name of an output format in the edition's language."""
+    _ = translations(lang).gettext
+    labels = {
+        "html": _("Web page (HTML)"),
+        "pdf": _("PDF document, tagged (PDF/UA-1)"),
+        "epub": _("E-book (EPUB 3)"),
+    }
+    return labels[kind]
+
+
+def write_assets(output: Path) -> None:
+    """Copy the stylesheets and fonts that every HTML page links to."""
+    assets = output / "assets"
+    for name in ("style.css", "print.css"):
+        atomic.write_text(assets / name, (TEMPLATES / name).read_text(encoding="utf-8"))
+    for font in sorted(FONTS.glob("*.ttf")) + [FONTS / "OFL.txt"]:
+        target = assets / "fonts" / font.name
+        if not target.exists() or target.stat().st_size != font.stat().st_size:
+            with atomic.atomic_path(target) as temp:
+                shutil.copyfile(font, temp)
+
+
+def body_html(document: Document) -> str:
+    """Render the document body as an HTML fragment, tables wrapped for narrow screens."""
+    blocks: list[Any] = []
+    for block in document.ast["blocks"]:
+        if block["t"] == "Table":
+            # A wide table scrolls inside its own box instead of widening the page at 320 px.
+            block = {"t": "Div", "c": [["", ["table-scroll"], []], [block]]}
+        blocks.append(block)
+    return pandoc.to_html({**document.ast, "blocks": blocks})
+
+
+def render_page(
+    publication: Publication,
+    edition: Edition,
+    document: Document,
+    body: str,
+    formats: list[FormatLink],
+    for_print: bool,
+) -> str:
+    """Render one edition's HTML page, for the screen or as the source of the PDF."""
+    _ = translations(edition.lang).gettext
+    before, between, after = _(
+        "Page {page} of {pages}"
+    ).replace("{page}", "\0").replace("{pages}", "\0").split("\0")
+    return environment(edition.lang).get_template("page.html").render(
+        publication=publication,
+        edition=edition,
+        toc=[h for h in document.headings if h.level <= 3],
+        body=body,
+        formats=formats,
+        for_print=for_print,
+        date=long_date(publication.date, edition.lang),
+        page_label_before=before,
+        page_label_between=between,
+        page_label_after=after,
+    )
+
+
+def render_landing(publication: Publication, entries: list[dict[str, Any]]) -> str:
+    """Render output/index.html: every edition, named in its own language, with its files."""
+    lang = publication.source_language
+    return environment(lang).get_template("index.html").render(
+        publication=publication,
+        lang=lang,
+        dir="ltr",
+        editions=entries,
+        date=long_date(publication.date, lang),
+    )
+
+
+def has_footnotes(document: Document) -> bool:
+    """Tell whether the document has footnotes."""
+    return any(node["t"] == "Note" for node in walk(document.ast["blocks"]))
+
+
+def _css_string(value: str) -> str:
+    return re.sub(r'["\\\n]', lambda m: "\\" + format(ord(m.group(0)), "x") + " ", value)

@@ -1,0 +1,186 @@
+"""Read the Markdown sources into one sanitized pandoc AST, and describe what it contains."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pipeline import pandoc
+from pipeline.config import Publication
+from pipeline.errors import SourceError
+
+# Where pandoc keeps the attributes ([id, classes, key-values]) in each node's content.
+_ATTR_INDEX = {
+    "Header": 1,
+    "CodeBlock": 0,
+    "Div": 0,
+    "Figure": 0,
+    "Table": 0,
+    "Span": 0,
+    "Code": 0,
+    "Link": 0,
+    "Image": 0,
+}
+# Attribute values reach the HTML; only these are harmless (no script, no styles).
+_SAFE_ATTRIBUTES = {"lang", "dir", "alt", "width", "height"}
+_SAFE_URL = re.compile(r"^(https?:|mailto:|tel:|#|[^:]*$)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A section heading, as it appears in the table of contents."""
+
+    level: int
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Image:
+    """An image the document shows, with the file it comes from."""
+
+    path: Path
+    alt: str
+    src: str  # where the outputs refer to it, relative to the edition directory
+
+
+@dataclass(frozen=True)
+class Document:
+    """The whole publication text as one pandoc AST, plus what the renderers need to know."""
+
+    ast: dict[str, Any]
+    headings: tuple[Heading, ...]
+    images: tuple[Image, ...]
+    lang_spans: tuple[tuple[str, str], ...]  # (language, text) of every language span
+    has_tables: bool
+
+
+def load_document(publication: Publication) -> Document:
+    """Read every source file, sanitize it and check that it can be published accessibly."""
+    blocks: list[Any] = []
+    images: list[Image] = []
+    api_version = None
+    for path in publication.sources:
+        ast = pandoc.read_markdown(path)
+        api_version = ast["pandoc-api-version"]
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for node in walk(ast["blocks"]):
+            _check_node(node, path, lines, images)
+        blocks.extend(_shift_headings(ast["blocks"]))
+    ast = {"pandoc-api-version": api_version, "meta": {}, "blocks": blocks}
+    _unique_ids(ast)
+    return Document(
+        ast=ast,
+        headings=tuple(_headings(ast)),
+        images=tuple(images),
+        lang_spans=tuple(_lang_spans(ast)),
+        has_tables=any(node["t"] == "Table" for node in walk(ast["blocks"])),
+    )
+
+
+def walk(tree: Any) -> Iterator[dict[str, Any]]:
+    """Yield every AST node ({"t": ..., "c": ...}) in document order."""
+    if isinstance(tree, dict):
+        if "t" in tree:
+            yield tree
+        for value in tree.values():
+            yield from walk(value)
+    elif isinstance(tree, list):
+        for item in tree:
+            yield from walk(item)
+
+
+def stringify(tree: Any) -> str:
+    """Return the plain text of an AST fragment."""
+    parts = []
+    for node in walk(tree):
+        if node["t"] in ("Str", "Code", "Math"):
+            parts.append(node["c"] if node["t"] == "Str" else node["c"][1])
+        elif node["t"] in ("Space", "SoftBreak", "LineBreak"):
+            parts.append(" ")
+    return "".join(parts)
+
+
+def attributes(node: dict[str, Any]) -> dict[str, str]:
+    """Return a node's key-value attributes."""
+    index = _ATTR_INDEX.get(node["t"])
+    return dict(node["c"][index][2]) if index is not None else {}
+
+
+def _check_node(node: dict[str, Any], path: Path, lines: list[str], images: list[Image]) -> None:
+    kind = node["t"]
+    if kind in ("RawBlock", "RawInline"):
+        # The reader never produces them; removing them anyway keeps outputs safe.
+        node["t"], node["c"] = ("Para", []) if kind == "RawBlock" else ("Str", "")
+    if kind in _ATTR_INDEX:
+        attr = node["c"][_ATTR_INDEX[kind]]
+        attr[2] = [[k, v] for k, v in attr[2] if k in _SAFE_ATTRIBUTES]
+    if kind == "Link" and not _SAFE_URL.match(node["c"][2][0].strip()):
+        target = node["c"][2][0]
+        raise SourceError(
+            f"link target '{target}' is not allowed; use an http(s), mailto or tel address",
+            path,
+            _line_of(lines, target),
+        )
+    if kind == "Image":
+        images.append(_image(node, path, lines))
+
+
+def _image(node: dict[str, Any], path: Path, lines: list[str]) -> Image:
+    src = node["c"][2][0]
+    line = _line_of(lines, src)
+    alt = attributes(node).get("alt") or stringify(node["c"][1])
+    if not alt.strip():
+        raise SourceError(
+            f"image '{src}' has no alt text; write it as ![what the image shows]({src})",
+            path,
+            line,
+        )
+    file = (path.parent / src).resolve()
+    if ":" in src or not file.is_file():
+        raise SourceError(f"image '{src}' is not a file next to the source", path, line)
+    target = f"media/{len(images) + 1}-{file.name}"
+    node["c"][2][0] = target
+    return Image(path=file, alt=alt.strip(), src=target)
+
+
+def _line_of(lines: list[str], needle: str) -> int | None:
+    return next((n for n, line in enumerate(lines, start=1) if needle in line), None)
+
+
+def _shift_headings(blocks: list[Any]) -> list[Any]:
+    # The publication title is the only level-1 heading; the source's sections start at 2.
+    for node in walk(blocks):
+        if node["t"] == "Header":
+            node["c"][0] = min(node["c"][0] + 1, 6)
+    return blocks
+
+
+def _unique_ids(ast: dict[str, Any]) -> None:
+    # Each source file is read alone, so two files can produce the same heading id.
+    seen: set[str] = set()
+    for node in walk(ast["blocks"]):
+        if node["t"] == "Header":
+            attr = node["c"][1]
+            base = attr[0] or "section"
+            candidate, n = base, 1
+            while candidate in seen:
+                n += 1
+                candidate = f"{base}-{n}"
+            attr[0] = candidate
+            seen.add(candidate)
+
+
+def _headings(ast: dict[str, Any]) -> Iterator[Heading]:
+    for node in walk(ast["blocks"]):
+        if node["t"] == "Header":
+            yield Heading(level=node["c"][0], id=node["c"][1][0], text=stringify(node["c"][2]))
+
+
+def _lang_spans(ast: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    for node in walk(ast["blocks"]):
+        if node["t"] == "Span" and (lang := attributes(node).get("lang")):
+            yield lang, stringify(node["c"][1])
