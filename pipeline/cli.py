@@ -63,7 +63,9 @@ def _publish(args: argparse.Namespace) -> int:
 def _init(args: argparse.Namespace) -> int:
     from pipeline.init import init_publication
 
-    config = init_publication(args.directory, args.source, title=args.title)
+    config = init_publication(
+        args.directory, args.source, title=args.title, publisher=args.publisher
+    )
     print(f"created {_shown(config)}")
     print(f"next: python -m pipeline build --project {args.directory}")
     return 0
@@ -100,6 +102,7 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("directory", type=Path, help="the new publication's directory")
     init.add_argument("--from", dest="source", type=Path, required=True, metavar="FILE")
     init.add_argument("--title", help="the title, if the file has none")
+    init.add_argument("--publisher", help="who publishes it, if the file does not say")
     init.set_defaults(run=_init)
     return parser
 

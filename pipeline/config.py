@@ -15,7 +15,7 @@ from pipeline.errors import ConfigError
 
 CONFIG_NAME = "publication.toml"
 FORMATS = ("html", "pdf", "epub")
-_REQUIRED_TEXT = ("title", "publisher", "version")
+_REQUIRED_TEXT = ("title", "publisher")
 _KNOWN_TOP = {
     "title",  # the publication's title, as on its cover
     "subtitle",  # optional second line of the title
@@ -101,6 +101,7 @@ def _publication(
     _unknown_keys(data, _KNOWN_TOP, "", problems)
     texts = {key: _text(data, key, key, problems, required=True) for key in _REQUIRED_TEXT}
     subtitle = _text(data, "subtitle", "subtitle", problems, required=False)
+    version = _text(data, "version", "version", problems, required=False)
     date = data.get("date", dt.date.today())
     if not isinstance(date, dt.date) or isinstance(date, dt.datetime):
         problems.append("Config value 'date': expected a date such as 2018-06-30")
@@ -119,7 +120,7 @@ def _publication(
         title=texts["title"],
         subtitle=subtitle,
         publisher=texts["publisher"],
-        version=texts["version"],
+        version=version,
         date=date,
         source_language=source_language,
         sources=sources,

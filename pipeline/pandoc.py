@@ -30,19 +30,31 @@ def to_html(ast: Ast) -> str:
     return _run(lambda: pypandoc.convert_text(json.dumps(ast), "html5", format="json"))
 
 
-def to_markdown(path: Path, media_dir: Path) -> str:
-    """Convert a Markdown, DOCX or ODT file to pandoc Markdown, extracting its images."""
+def import_document(path: Path, source_dir: Path) -> Ast:
+    """Read a Markdown, DOCX or ODT file into an AST, extracting its images to source_dir/media."""
     reader = IMPORT_FORMATS.get(path.suffix.lower())
     if reader is None:
         known = ", ".join(sorted(IMPORT_FORMATS))
         raise ToolError(f"cannot import '{path.suffix}' files; use one of {known}", path)
-    if reader == "markdown":
-        reader = MARKDOWN
-    args = [f"--extract-media={media_dir}", "--wrap=none", "--markdown-headings=atx"]
-    return _run(
-        lambda: pypandoc.convert_file(
-            str(path), "markdown-raw_html-raw_attribute", format=reader, extra_args=args
+    args = ["--extract-media=media", f"--resource-path={path.resolve().parent}"]
+    convert = pypandoc.convert_file
+    text = _run(
+        lambda: convert(
+            str(path.resolve()),
+            "json",
+            format=MARKDOWN if reader == "markdown" else reader,
+            extra_args=args,
+            cworkdir=str(source_dir),
         )
+    )
+    return json.loads(text)
+
+
+def to_markdown(ast: Ast) -> str:
+    """Write an AST as pandoc Markdown, the format of the sources."""
+    args = ["--wrap=none", "--markdown-headings=atx"]
+    return _run(
+        lambda: pypandoc.convert_text(json.dumps(ast), MARKDOWN, format="json", extra_args=args)
     )
 
 

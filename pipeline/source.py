@@ -60,16 +60,20 @@ class Document:
 
 def load_document(publication: Publication) -> Document:
     """Read every source file, sanitize it and check that it can be published accessibly."""
+    parsed = [(path, pandoc.read_markdown(path)) for path in publication.sources]
+    shift = _heading_shift([ast for _, ast in parsed])
     blocks: list[Any] = []
     images: list[Image] = []
-    api_version = None
-    for path in publication.sources:
-        ast = pandoc.read_markdown(path)
-        api_version = ast["pandoc-api-version"]
+    previous_level = 1
+    for path, ast in parsed:
         lines = path.read_text(encoding="utf-8").splitlines()
         for node in walk(ast["blocks"]):
             _check_node(node, path, lines, images)
-        blocks.extend(_shift_headings(ast["blocks"]))
+            if node["t"] == "Header":
+                node["c"][0] += shift
+                previous_level = _check_level(node, previous_level, path, lines)
+        blocks.extend(ast["blocks"])
+    api_version = parsed[0][1]["pandoc-api-version"]
     ast = {"pandoc-api-version": api_version, "meta": {}, "blocks": blocks}
     _unique_ids(ast)
     return Document(
@@ -126,10 +130,10 @@ def _check_node(node: dict[str, Any], path: Path, lines: list[str], images: list
             _line_of(lines, target),
         )
     if kind == "Image":
-        images.append(_image(node, path, lines))
+        images.append(_image(node, path, lines, len(images) + 1))
 
 
-def _image(node: dict[str, Any], path: Path, lines: list[str]) -> Image:
+def _image(node: dict[str, Any], path: Path, lines: list[str], number: int) -> Image:
     src = node["c"][2][0]
     line = _line_of(lines, src)
     alt = attributes(node).get("alt") or stringify(node["c"][1])
@@ -142,7 +146,7 @@ def _image(node: dict[str, Any], path: Path, lines: list[str]) -> Image:
     file = (path.parent / src).resolve()
     if ":" in src or not file.is_file():
         raise SourceError(f"image '{src}' is not a file next to the source", path, line)
-    target = f"media/{len(images) + 1}-{file.name}"
+    target = f"media/{number}-{file.name}"
     node["c"][2][0] = target
     return Image(path=file, alt=alt.strip(), src=target)
 
@@ -151,12 +155,22 @@ def _line_of(lines: list[str], needle: str) -> int | None:
     return next((n for n, line in enumerate(lines, start=1) if needle in line), None)
 
 
-def _shift_headings(blocks: list[Any]) -> list[Any]:
-    # The publication title is the only level-1 heading; the source's sections start at 2.
-    for node in walk(blocks):
-        if node["t"] == "Header":
-            node["c"][0] = min(node["c"][0] + 1, 6)
-    return blocks
+def _heading_shift(asts: list[dict[str, Any]]) -> int:
+    # The publication title is the only level-1 heading; the sources' top level becomes 2.
+    levels = [node["c"][0] for node in walk([a["blocks"] for a in asts]) if node["t"] == "Header"]
+    return 2 - min(levels) if levels else 0
+
+
+def _check_level(node: dict[str, Any], previous: int, path: Path, lines: list[str]) -> int:
+    level = node["c"][0]
+    if level > previous + 1 or level > 6:
+        text = stringify(node["c"][2])
+        raise SourceError(
+            f"heading '{text}' skips a level; give it at most {'#' * (previous)} in the source",
+            path,
+            _line_of(lines, text),
+        )
+    return level
 
 
 def _unique_ids(ast: dict[str, Any]) -> None:

@@ -17,7 +17,11 @@ from pipeline.source import Document, walk
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 FONTS = Path(__file__).resolve().parent.parent / "fonts"
-MEDIA_TYPES = {"html": "text/html", "pdf": "application/pdf", "epub": "application/epub+zip"}
+MEDIA_TYPES = {
+    "html": "text/html",
+    "pdf": "application/pdf",
+    "epub": "application/epub+zip",
+}
 
 
 @dataclass(frozen=True)
@@ -87,32 +91,43 @@ def render_page(
 ) -> str:
     """Render one edition's HTML page, for the screen or as the source of the PDF."""
     _ = translations(edition.lang).gettext
-    before, between, after = _(
-        "Page {page} of {pages}"
-    ).replace("{page}", "\0").replace("{pages}", "\0").split("\0")
-    return environment(edition.lang).get_template("page.html").render(
-        publication=publication,
-        edition=edition,
-        toc=[h for h in document.headings if h.level <= 3],
-        body=body,
-        formats=formats,
-        for_print=for_print,
-        date=long_date(publication.date, edition.lang),
-        page_label_before=before,
-        page_label_between=between,
-        page_label_after=after,
+    before, between, after = (
+        _("Page {page} of {pages}")
+        .replace("{page}", "\0")
+        .replace("{pages}", "\0")
+        .split("\0")
+    )
+    return (
+        environment(edition.lang)
+        .get_template("page.html")
+        .render(
+            publication=publication,
+            edition=edition,
+            toc=[h for h in document.headings if h.level <= 3],
+            body=body,
+            formats=formats,
+            for_print=for_print,
+            date=long_date(publication.date, edition.lang),
+            page_label_before=before,
+            page_label_between=between,
+            page_label_after=after,
+        )
     )
 
 
 def render_landing(publication: Publication, entries: list[dict[str, Any]]) -> str:
     """Render output/index.html: every edition, named in its own language, with its files."""
     lang = publication.source_language
-    return environment(lang).get_template("index.html").render(
-        publication=publication,
-        lang=lang,
-        dir="ltr",
-        editions=entries,
-        date=long_date(publication.date, lang),
+    return (
+        environment(lang)
+        .get_template("index.html")
+        .render(
+            publication=publication,
+            lang=lang,
+            dir="ltr",
+            editions=entries,
+            date=long_date(publication.date, lang),
+        )
     )
 
 
@@ -122,4 +137,6 @@ def has_footnotes(document: Document) -> bool:
 
 
 def _css_string(value: str) -> str:
-    return re.sub(r'["\\\n]', lambda m: "\\" + format(ord(m.group(0)), "x") + " ", value)
+    return re.sub(
+        r'["\\\n]', lambda m: "\\" + format(ord(m.group(0)), "x") + " ", value
+    )

@@ -17,7 +17,9 @@ from pipeline.render.pdf_fixes import close_pdfua_gaps
 log = logging.getLogger(__name__)
 
 
-def write_pdf(html: str, base_url: Path, target: Path, lang_spans: Sequence[tuple[str, str]]) -> None:
+def write_pdf(
+    html: str, base_url: Path, target: Path, lang_spans: Sequence[tuple[str, str]]
+) -> None:
     """Render `html` (relative links resolved against `base_url`) as PDF/UA-1 at `target`."""
     with _weasyprint_errors() as errors, atomic.atomic_path(target) as temp:
         weasyprint.HTML(string=html, base_url=str(base_url)).write_pdf(
@@ -25,7 +27,9 @@ def write_pdf(html: str, base_url: Path, target: Path, lang_spans: Sequence[tupl
         )
         if errors:
             # WeasyPrint only logs a missing alt or lang and still labels the file PDF/UA.
-            raise ToolError(f"WeasyPrint could not make a valid PDF/UA file: {errors[0]}", target)
+            raise ToolError(
+                f"WeasyPrint could not make a valid PDF/UA file: {errors[0]}", target
+            )
         with pikepdf.open(temp, allow_overwriting_input=True) as pdf:
             close_pdfua_gaps(pdf, lang_spans)
             pdf.save(temp)

@@ -1,0 +1,380 @@
+"""Close the PDF/UA-1 gaps that WeasyPrint 70 leaves in its tagged output.
+
+WeasyPrint writes a usable structure tree, but four things fall short of
+PDF/UA-1: margin-box content (page numbers, running headers) is tagged
+content mapped to struct elements outside the tree; `lang` on inline
+elements is dropped; link annotations describe themselves with their URL;
+and a figure caption is a sibling of its figure instead of part of it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pikepdf
+
+from pipeline.render.pdf_text import (
+    element_text,
+    form_xobjects,
+    is_struct_element,
+    iter_elements,
+    marked_content_id,
+    mcid_texts,
+    number_tree,
+    object_key,
+    page_indices,
+    set_number,
+    struct_kids,
+)
+
+LOG = logging.getLogger(__name__)
+
+_HYPHENS = ("-", "\u2010")
+_TARGETS = ("/Figure", "/Table")
+
+
+@dataclass
+class _Doc:
+    """What every fix needs to know about the tagged document."""
+
+    pdf: pikepdf.Pdf
+    root: pikepdf.Object
+    texts: dict[tuple[int, int], str]
+    pages: dict[object, int]
+
+    def text(self, element: pikepdf.Object) -> str:
+        return element_text(element, self.texts, self.pages)
+
+    def parent_tree(self) -> dict[int, pikepdf.Object]:
+        return number_tree(self.root.get("/ParentTree"))
+
+
+def close_pdfua_gaps(pdf: pikepdf.Pdf, lang_spans: Sequence[tuple[str, str]]) -> None:
+    """Fix pagination artifacts, span languages, link texts and figure captions."""
+    root = pdf.Root.get("/StructTreeRoot")
+    if root is None:
+        LOG.warning("PDF has no structure tree; PDF/UA fixes skipped")
+        return
+    doc = _Doc(pdf, root, mcid_texts(pdf), page_indices(pdf))
+    mark_pagination_artifacts(doc)
+    tie_captions(doc)
+    set_span_languages(doc, lang_spans)
+    set_link_contents(doc)
+
+
+# a. Pagination artifacts ---------------------------------------------------
+
+
+def mark_pagination_artifacts(doc: _Doc) -> None:
+    """Turn marked content mapped to unreachable struct elements into artifacts."""
+    reachable = {object_key(element) for element in iter_elements(doc.root)}
+    parent_tree = doc.parent_tree()
+    for page in doc.pdf.pages:
+        entries = parent_tree.get(int(page.obj.get("/StructParents", -1)))
+        if not isinstance(entries, pikepdf.Array):
+            continue
+        orphans = {
+            mcid
+            for mcid, entry in enumerate(entries)
+            if is_struct_element(entry) and object_key(entry) not in reachable
+        }
+        if not orphans:
+            continue
+        _rewrite_page(doc.pdf, page, orphans)
+        for mcid in orphans:
+            # The orphan elements lose their last reference and are not saved.
+            entries[mcid] = None
+        LOG.debug("page %s: %d MCIDs made artifacts", page.index, len(orphans))
+
+
+def _rewrite_page(pdf: pikepdf.Pdf, page: pikepdf.Page, orphans: set[int]) -> None:
+    resources = page.obj.get("/Resources", pikepdf.Dictionary())
+    data = _artifact_stream(page.obj, resources, orphans)
+    if data is not None:
+        page.obj.Contents = pdf.make_stream(data)
+    # Margin boxes with opacity are drawn in groups that share page MCIDs.
+    for xobject in form_xobjects(resources):
+        data = _artifact_stream(xobject, xobject.get("/Resources", resources), orphans)
+        if data is not None:
+            xobject.write(data)
+
+
+def _artifact_stream(
+    stream: pikepdf.Object, resources: pikepdf.Object, orphans: set[int]
+) -> bytes | None:
+    """Return the stream with orphan MCIDs as artifacts, or None if unchanged."""
+    instructions = list(pikepdf.parse_content_stream(stream))
+    changed = False
+    for index, instruction in enumerate(instructions):
+        if str(instruction.operator) != "BDC":
+            continue
+        if marked_content_id(list(instruction.operands), resources) in orphans:
+            properties = pikepdf.Dictionary(Type=pikepdf.Name.Pagination)
+            instructions[index] = pikepdf.ContentStreamInstruction(
+                [pikepdf.Name.Artifact, properties], pikepdf.Operator("BDC")
+            )
+            changed = True
+    return pikepdf.unparse_content_stream(instructions) if changed else None
+
+
+# b. Language of parts ------------------------------------------------------
+
+
+def _match_key(text: str) -> str:
+    """Normalise text so that PDF and HTML text of a span compare equal."""
+    text = unicodedata.normalize("NFKC", text).replace("\u00ad", "")
+    return re.sub(r"\s+", "", text).casefold()
+
+
+@dataclass
+class _Span:
+    element: pikepdf.Object
+    key: str
+    ancestors: frozenset[object]
+
+
+def _non_leaf_spans(doc: _Doc) -> list[_Span]:
+    """List non-leaf Span elements depth-first with their Span ancestors."""
+    result: list[_Span] = []
+
+    def visit(node: pikepdf.Object, ancestors: frozenset[object]) -> None:
+        for kid in struct_kids(node):
+            if not is_struct_element(kid):
+                continue
+            inner = ancestors
+            if kid.S == "/Span" and any(map(is_struct_element, struct_kids(kid))):
+                result.append(_Span(kid, _match_key(doc.text(kid)), ancestors))
+                inner = ancestors | {object_key(kid)}
+            visit(kid, inner)
+
+    visit(doc.root, frozenset())
+    return result
+
+
+def _consume(spans: list[_Span], start: int, expected: str, used: set) -> list[_Span]:
+    """Match the spans from `start` whose texts concatenate to `expected`."""
+    parts: list[_Span] = []
+    remaining = expected
+    for span in spans[start:]:
+        part_keys = {object_key(part.element) for part in parts}
+        if object_key(span.element) in used or span.ancestors & part_keys:
+            continue  # nested in a part already matched, or taken
+        if not span.key:
+            continue
+        key = span.key
+        if not remaining.startswith(key) and key.endswith(_HYPHENS):
+            key = key[:-1]  # a hyphen added where the span broke across lines
+        if not remaining.startswith(key):
+            return []
+        parts.append(span)
+        remaining = remaining[len(key) :]
+        if not remaining:
+            return parts
+    return []
+
+
+def set_span_languages(doc: _Doc, lang_spans: Sequence[tuple[str, str]]) -> None:
+    """Set /Lang on the Span elements made from HTML spans with a lang attribute."""
+    spans = _non_leaf_spans(doc)
+    used: set[object] = set()
+    position = 0
+    for lang, text in lang_spans:
+        expected = _match_key(text)
+        if not expected:
+            LOG.info("empty span with lang=%s has no content to tag", lang)
+            continue
+        match = _find_span(spans, position, expected, used)
+        if match is None:
+            LOG.warning("no PDF struct element found for lang=%s span %r", lang, text)
+            continue
+        position, parts = match
+        for part in parts:
+            part.element.Lang = pikepdf.String(lang)
+            used.add(object_key(part.element))
+
+
+def _find_span(
+    spans: list[_Span], position: int, expected: str, used: set
+) -> tuple[int, list[_Span]] | None:
+    """Find the first match at or after `position`; return the next position."""
+    for start in range(position, len(spans)):
+        if object_key(spans[start].element) in used:
+            continue
+        parts = _consume(spans, start, expected, used)
+        if parts:
+            # Nested lang spans come after their outer span's first part.
+            return start + 1, parts
+    return None
+
+
+# c. Link annotation /Contents ----------------------------------------------
+
+
+def _link_target(element: pikepdf.Object) -> str | None:
+    """Return the URI or destination of the annotation a Link element owns."""
+    for kid in struct_kids(element):
+        if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR":
+            annotation = kid.Obj
+            action = annotation.get("/A", pikepdf.Dictionary())
+            target = action.get("/URI", annotation.get("/Dest"))
+            return str(target) if target is not None else None
+    return None
+
+
+def _link_run(element: pikepdf.Object) -> list[pikepdf.Object]:
+    """Return the sibling Link elements that make up one link broken over lines."""
+    siblings = struct_kids(element.P)
+    keys = [object_key(kid) if is_struct_element(kid) else None for kid in siblings]
+    index = keys.index(object_key(element))
+    target = _link_target(element)
+
+    def same(i: int) -> bool:
+        kid = siblings[i]
+        return (
+            is_struct_element(kid) and kid.S == "/Link" and _link_target(kid) == target
+        )
+
+    first, last = index, index
+    while first > 0 and same(first - 1):
+        first -= 1
+    while last < len(siblings) - 1 and same(last + 1):
+        last += 1
+    return siblings[first : last + 1]
+
+
+def _link_text(doc: _Doc, element: pikepdf.Object) -> str:
+    """Return the visible text of a link, or the alt text of its images."""
+    run = _link_run(element) if "/P" in element else [element]
+    text = " ".join(doc.text(part) for part in run)
+    text = " ".join(text.split())
+    if text:
+        return text
+    alts = (str(e.get("/Alt", "")) for part in run for e in iter_elements(part))
+    return " ".join(alt for alt in alts if alt)
+
+
+def _objr_index(owner: pikepdf.Object, annotation: pikepdf.Object) -> int | None:
+    for index, kid in enumerate(struct_kids(owner)):
+        if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR":
+            if object_key(kid.Obj) == object_key(annotation):
+                return index
+    return None
+
+
+def _prune_empty(element: pikepdf.Object) -> None:
+    """Drop NonStruct elements left without kids, walking up the tree."""
+    while element.get("/S") == "/NonStruct" and not struct_kids(element):
+        parent = element.P
+        kids = _kids_array(parent)
+        keys = [object_key(kid) for kid in kids]
+        del kids[keys.index(object_key(element))]
+        element = parent
+
+
+def _rehome(
+    doc: _Doc, annotation: pikepdf.Object, owner: pikepdf.Object
+) -> pikepdf.Object | None:
+    """Move a link annotation owned by a non-Link element into its Link ancestor.
+
+    WeasyPrint gives every inline child of <a> (em, img, br) its own annotation,
+    owned by a NonStruct or Figure; PDF/UA wants the Link element to own it.
+    """
+    link = owner.get("/P")
+    while is_struct_element(link) and link.S != "/Link":
+        link = link.get("/P")
+    index = _objr_index(owner, annotation)
+    if not is_struct_element(link) or index is None:
+        return None
+    kids = _kids_array(owner)
+    _kids_array(link).append(kids[index])
+    del kids[index]
+    set_number(doc.root.ParentTree, int(annotation.StructParent), link)
+    _prune_empty(owner)
+    return link
+
+
+def set_link_contents(doc: _Doc) -> None:
+    """Replace the URL in each link annotation's /Contents by the link's text."""
+    parent_tree = doc.parent_tree()
+    for page in doc.pdf.pages:
+        for annotation in page.obj.get("/Annots", []):
+            if annotation.get("/Subtype") != "/Link":
+                continue
+            element = parent_tree.get(int(annotation.get("/StructParent", -1)))
+            if is_struct_element(element) and element.S != "/Link":
+                element = _rehome(doc, annotation, element)
+            if not is_struct_element(element):
+                LOG.warning("link annotation on page %d has no Link tag", page.index)
+                continue
+            text = _link_text(doc, element)
+            if not text:
+                LOG.warning("link on page %d has no text or alt text", page.index)
+                continue
+            annotation.Contents = pikepdf.String(text)
+
+
+# d. Figure captions --------------------------------------------------------
+
+
+def _caption_target(element: pikepdf.Object) -> pikepdf.Object | None:
+    """Return the Figure or Table an element is or wraps through NonStruct."""
+    if element.S in _TARGETS:
+        return element
+    if element.S != "/NonStruct":
+        return None
+    for kid in struct_kids(element):
+        if is_struct_element(kid) and (found := _caption_target(kid)) is not None:
+            return found
+    return None
+
+
+def _kids_array(element: pikepdf.Object) -> pikepdf.Array:
+    """Make /K an array so that kids can be added to it."""
+    if not isinstance(element.get("/K"), pikepdf.Array):
+        element.K = pikepdf.Array(struct_kids(element))
+    return element.K
+
+
+def _tie_caption(caption: pikepdf.Object) -> bool:
+    """Move a caption into the nearest sibling Figure or Table."""
+    wrapper = caption.P
+    kids = _kids_array(wrapper)
+    position = [object_key(kid) for kid in kids].index(object_key(caption))
+    targets = [
+        (index, target)
+        for index, kid in enumerate(kids)
+        if index != position
+        and is_struct_element(kid)
+        and (target := _caption_target(kid)) is not None
+    ]
+    before = [item for item in targets if item[0] < position]
+    after = [item for item in targets if item[0] > position]
+    if not before and not after:
+        return False
+    # The caption goes to the end it is nearest to, keeping reading order.
+    target = before[-1][1] if before else after[0][1]
+    del kids[position]
+    target_kids = _kids_array(target)
+    if before:
+        target_kids.append(caption)
+    else:
+        target_kids.insert(0, caption)
+    caption.P = target
+    wrapper.S = pikepdf.Name.Div
+    return True
+
+
+def tie_captions(doc: _Doc) -> None:
+    """Make each figure caption a kid of its Figure and the figure wrapper a Div."""
+    captions = [
+        element
+        for element in iter_elements(doc.root)
+        if element.S == "/Caption" and element.get("/P", {}).get("/S") == "/NonStruct"
+    ]
+    for caption in captions:
+        if not _tie_caption(caption):
+            LOG.debug("caption without a sibling figure left in place")
