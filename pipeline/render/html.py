@@ -13,7 +13,7 @@ import jinja2
 from pipeline import atomic, pandoc
 from pipeline.config import Edition, Publication
 from pipeline.i18n import long_date, translations
-from pipeline.source import Document, walk
+from pipeline.source import Document, Heading
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 FONTS = Path(__file__).resolve().parent.parent / "fonts"
@@ -32,6 +32,14 @@ class FormatLink:
     media_type: str
     label: str
     size: str = ""
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    """A heading in the table of contents, with the headings below it."""
+
+    heading: Heading
+    children: list[TocEntry]
 
 
 def environment(lang: str) -> jinja2.Environment:
@@ -97,13 +105,16 @@ def render_page(
         .replace("{pages}", "\0")
         .split("\0")
     )
+    # pandoc's back-link is an arrow that the shipped fonts lack; words are clearer anyway.
+    back = f'role="doc-backlink">{jinja2.utils.markupsafe.escape(_("Back to the text"))}</a>'
+    body = body.replace('role="doc-backlink">↩︎</a>', back)
     return (
         environment(edition.lang)
         .get_template("page.html")
         .render(
             publication=publication,
             edition=edition,
-            toc=[h for h in document.headings if h.level <= 3],
+            toc=table_of_contents(document.headings),
             body=body,
             formats=formats,
             for_print=for_print,
@@ -113,6 +124,19 @@ def render_page(
             page_label_after=after,
         )
     )
+
+
+def table_of_contents(headings: tuple[Heading, ...], depth: int = 3) -> list[TocEntry]:
+    """Nest the headings down to `depth` into a tree for the table of contents."""
+    root: list[TocEntry] = []
+    stack: list[TocEntry] = []
+    for heading in (h for h in headings if h.level <= depth):
+        entry = TocEntry(heading, [])
+        while stack and stack[-1].heading.level >= heading.level:
+            stack.pop()
+        (stack[-1].children if stack else root).append(entry)
+        stack.append(entry)
+    return root
 
 
 def render_landing(publication: Publication, entries: list[dict[str, Any]]) -> str:
@@ -129,11 +153,6 @@ def render_landing(publication: Publication, entries: list[dict[str, Any]]) -> s
             date=long_date(publication.date, lang),
         )
     )
-
-
-def has_footnotes(document: Document) -> bool:
-    """Tell whether the document has footnotes."""
-    return any(node["t"] == "Note" for node in walk(document.ast["blocks"]))
 
 
 def _css_string(value: str) -> str:
