@@ -47,7 +47,9 @@ def build(root: Path, output: Path | None = None) -> BuildResult:
     for edition in publication.editions:
         artifacts += build_edition(publication, edition, document, body, output)
     landing = output / "index.html"
-    atomic.write_text(landing, html.render_landing(publication, _landing_entries(publication, artifacts)))
+    atomic.write_text(
+        landing, html.render_landing(publication, _landing_entries(publication, artifacts))
+    )
     log.info("Wrote %s", landing)
     return BuildResult(output=output, landing=landing, artifacts=tuple(artifacts))
 
@@ -58,7 +60,9 @@ def build_edition(
     """Write one edition's files into output/<edition>/."""
     edition_dir = output / edition.id
     _copy_media(document, edition_dir)
-    paths = {kind: edition_dir / f"{publication.slug}{EXTENSIONS[kind]}" for kind in edition.formats}
+    paths = {
+        kind: edition_dir / f"{publication.slug}{EXTENSIONS[kind]}" for kind in edition.formats
+    }
     links = [
         html.FormatLink(path.name, html.MEDIA_TYPES[kind], html.format_label(kind, edition.lang))
         for kind, path in paths.items()

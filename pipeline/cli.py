@@ -27,7 +27,8 @@ def main(argv: list[str] | None = None) -> int:
     except PipelineError as exc:
         if args.debug:
             raise
-        print(f"error: {exc}", file=sys.stderr)
+        for line in str(exc).splitlines():
+            print(f"error: {line}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("error: interrupted; files already written are complete", file=sys.stderr)
@@ -109,11 +110,17 @@ def _parser() -> argparse.ArgumentParser:
 
 def _project_options(command: argparse.ArgumentParser) -> None:
     command.add_argument(
-        "--project", type=Path, default=Path("."), metavar="DIR",
+        "--project",
+        type=Path,
+        default=Path("."),
+        metavar="DIR",
         help="the publication's directory, with publication.toml (default: .)",
     )
     command.add_argument(
-        "--output", type=Path, default=None, metavar="DIR",
+        "--output",
+        type=Path,
+        default=None,
+        metavar="DIR",
         help="where to write the editions (default: DIR/output)",
     )
 

@@ -200,7 +200,9 @@ def _unknown_keys(table: dict[str, Any], known: set[str], prefix: str, problems:
     for key in table:
         if key not in known:
             expected = ", ".join(sorted(known))
-            problems.append(f"Config value '{prefix}{key}': unknown key (expected one of {expected})")
+            problems.append(
+                f"Config value '{prefix}{key}': unknown key (expected one of {expected})"
+            )
 
 
 def _slugify(title: str) -> str:

@@ -80,16 +80,16 @@ def _config_text(title: str, subtitle: str, publisher: str, lang: str, source: s
     lines = [
         "# Created by `python -m pipeline init`. Every key is documented in pipeline/config.py.",
         f"title = {value(title)}",
-        f"subtitle = {value(subtitle)}" if subtitle else "# subtitle = \"\"",
+        f"subtitle = {value(subtitle)}" if subtitle else '# subtitle = ""',
         f"publisher = {value(publisher)}",
-        "# version = \"Fassung 2026\"",
+        '# version = "Fassung 2026"',
         f"date = {dt.date.today().isoformat()}",
         f"source_language = {value(lang)}",
         f"sources = [{value(source)}]",
         "",
         f"[editions.{lang.split('-')[0].lower()}]",
         f"lang = {value(lang)}",
-        "formats = [\"html\", \"pdf\", \"epub\"]",
+        'formats = ["html", "pdf", "epub"]',
         "",
     ]
     return "\n".join(lines)

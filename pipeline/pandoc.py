@@ -27,7 +27,11 @@ def read_markdown(path: Path) -> Ast:
 
 def to_html(ast: Ast) -> str:
     """Render an AST as an HTML5 fragment (no <html> shell)."""
-    return _run(lambda: pypandoc.convert_text(json.dumps(ast), "html5", format="json"))
+    # Unwrapped lines keep each element on one line, for the renderers' small rewrites.
+    args = ["--wrap=none"]
+    return _run(
+        lambda: pypandoc.convert_text(json.dumps(ast), "html5", format="json", extra_args=args)
+    )
 
 
 def import_document(path: Path, source_dir: Path) -> Ast:

@@ -20,8 +20,7 @@ BAD_BODY = (
     '<img src="x"></main>'
 )
 WIDE_BODY = (
-    "<main><h1>Willkommen</h1>"
-    '<div style="width: 600px">Ein fester, breiter Kasten.</div></main>'
+    '<main><h1>Willkommen</h1><div style="width: 600px">Ein fester, breiter Kasten.</div></main>'
 )
 
 
@@ -162,10 +161,7 @@ def _png() -> bytes:
     header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
     pixels = zlib.compress(b"\x00\x00")
     return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", pixels)
-        + chunk(b"IEND", b"")
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
     )
 
 
@@ -173,7 +169,7 @@ def _write_epub(path: Path, broken: bool) -> Path:
     """Write a minimal EPUB 3; broken drops dc:language and the image's alt."""
     language = "" if broken else "<dc:language>de</dc:language>"
     alt = "" if broken else ' alt="Ein schwarzer Punkt"'
-    files = {
+    files: dict[str, str | bytes] = {
         "META-INF/container.xml": CONTAINER,
         "EPUB/package.opf": OPF.format(language=language),
         "EPUB/nav.xhtml": NAV,

@@ -55,11 +55,15 @@ def run_checks(output: Path) -> Report:
             lambda: check_html([p for p, kind in files.items() if kind == "html"])
         ]
         jobs += [_pdf_job(p) for p, kind in files.items() if kind == "pdf"]
-        jobs += [_epub_job(p, Path(scratch) / str(i)) for i, p in enumerate(files) if files[p] == "epub"]
+        jobs += [
+            _epub_job(p, Path(scratch) / str(i)) for i, p in enumerate(files) if files[p] == "epub"
+        ]
         for result in pool.map(lambda job: job(), jobs):
             findings += result
     report = Report(output / "report.json", files, tuple(findings))
-    atomic.write_text(report.path, json.dumps(_as_json(report, output), indent=2, ensure_ascii=False))
+    atomic.write_text(
+        report.path, json.dumps(_as_json(report, output), indent=2, ensure_ascii=False)
+    )
     return report
 
 
@@ -101,8 +105,13 @@ def _as_json(report: Report, output: Path) -> dict[str, object]:
     for path, kind in report.files.items():
         found = [f for f in report.findings if relative(f.path) == relative(path)]
         per_file.append(
-            {"path": relative(path), "kind": kind, "checkers": CHECKERS[kind],
-             "findings": len(found), "passed": not found}
+            {
+                "path": relative(path),
+                "kind": kind,
+                "checkers": CHECKERS[kind],
+                "findings": len(found),
+                "passed": not found,
+            }
         )
     findings = [{**f.to_dict(), "path": relative(f.path)} for f in report.findings]
     return {

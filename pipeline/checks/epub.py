@@ -19,10 +19,15 @@ SEVERITIES = {"FATAL": "error", "ERROR": "error", "WARNING": "warning"}
 EPUBCHECK_TIMEOUT_S = 600
 # Ace's own budget is 240 s per content document; this bounds the whole run.
 ACE_TIMEOUT_S = 1800
+ACE_LOGS = Path("ace-state", "DAISY Ace")
 
 
 def check_epub(path: Path, workdir: Path) -> list[Finding]:
     """Run EPUBCheck and Ace on one EPUB; reports are written below workdir."""
+    # Find a missing tool before the slow EPUBCheck run, not after it.
+    locators = (tools.java, tools.epubcheck_jar, tools.node, tools.ace_cli)
+    for locate in (*locators, tools.chromium):
+        locate()
     findings = run_epubcheck(path, workdir)
     # Ace cannot open an EPUB that EPUBCheck finds broken; then its failure is
     # the publication's fault, already reported, not a broken tool.
@@ -56,6 +61,9 @@ def _epubcheck_finding(path: Path, message: dict[str, Any]) -> Finding:
     where = locations[0]
     line = where.get("line")
     inner = where.get("path")
+    # Container-level messages locate the EPUB itself, already the path.
+    if inner == str(path):
+        inner = None
     text = f"{inner}: {message['message']}" if inner else message["message"]
     if message.get("suggestion"):
         text += f" ({message['suggestion']})"
@@ -80,12 +88,13 @@ def run_ace(path: Path, workdir: Path, epub_is_broken: bool = False) -> list[Fin
     result = _run(command, ACE_TIMEOUT_S, _ace_env(workdir))
     report = outdir / "report.json"
     if result.returncode != 0 or not report.is_file():
+        detail = f"{_tail(result)}; log in {workdir / ACE_LOGS}"
         if epub_is_broken:
-            message = f"Ace could not check the EPUB: {_tail(result)}"
+            message = f"Ace could not check the EPUB: {detail}"
             return [Finding(str(path), "ace", "ace-failed", "error", message)]
-        raise ToolError(f"Ace failed on a valid EPUB: {_tail(result)}", path)
+        raise ToolError(f"Ace failed on a valid EPUB: {detail}", path)
     data = json.loads(report.read_text(encoding="utf-8"))
-    return list(_ace_findings(path, data))
+    return _ace_findings(path, data)
 
 
 def _ace_env(workdir: Path) -> dict[str, str]:
@@ -93,6 +102,8 @@ def _ace_env(workdir: Path) -> dict[str, str]:
     env = os.environ.copy()
     env["PUPPETEER_EXECUTABLE_PATH"] = str(_chromium_wrapper(workdir))
     env["PUPPETEER_SKIP_DOWNLOAD"] = "1"
+    # Ace writes a log per run under $XDG_STATE_HOME; keep it with the reports.
+    env["XDG_STATE_HOME"] = str(workdir / "ace-state")
     # Ace allows 5 s for Chromium to start, too little on a busy CI machine.
     env.setdefault("ACE_TIMEOUT_INITIAL", "60000")
     return env
@@ -100,9 +111,9 @@ def _ace_env(workdir: Path) -> dict[str, str]:
 
 def _chromium_wrapper(workdir: Path) -> Path:
     """Write a script that starts Chromium with our flags; puppeteer runs it."""
-    # Ace passes puppeteer only --no-sandbox and --disable-setuid-sandbox and
-    # neither has an option for more flags; Debian's launcher resets
-    # CHROMIUM_FLAGS, so a wrapper is the one way to add the rest.
+    # Ace gives puppeteer only --no-sandbox and --disable-setuid-sandbox (so it
+    # runs as root); neither Ace nor puppeteer reads extra flags from the
+    # environment, and Debian's launcher resets CHROMIUM_FLAGS: so a wrapper.
     flags = " ".join(shlex.quote(arg) for arg in tools.CHROMIUM_ARGS)
     chromium = shlex.quote(str(tools.chromium()))
     wrapper = workdir / "chromium-for-ace.sh"
@@ -139,9 +150,7 @@ def _ace_finding(path: Path, subject: str, assertion: dict[str, Any]) -> Finding
     return Finding(str(path), "ace", rule, "error", message)
 
 
-def _run(
-    command: list[str], timeout: int, env: dict[str, str]
-) -> subprocess.CompletedProcess[str]:
+def _run(command: list[str], timeout: int, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     """Run a checker; a missing executable or a hang becomes a ToolError."""
     log.debug("running %s", shlex.join(command))
     try:

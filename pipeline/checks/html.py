@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
 from pipeline.checks import Finding, tools
@@ -19,14 +19,14 @@ log = logging.getLogger(__name__)
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 AXE_RUN = "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
-DESKTOP = {"width": 1280, "height": 800}
+DESKTOP: ViewportSize = {"width": 1280, "height": 800}
 # WCAG 1.4.10: content must reflow at 320 CSS px (1280 px at 400 % zoom).
 REFLOW_WIDTH = 320
-NARROW = {"width": REFLOW_WIDTH, "height": 640}
+NARROW: ViewportSize = {"width": REFLOW_WIDTH, "height": 640}
 PAGE_TIMEOUT_MS = 120_000
 
 # Names the first element that sticks out to the right, so the author knows
-# what to fix; the width test itself is scrollWidth, as the brief defines it.
+# what to fix; pass or fail is decided by the root element's scrollWidth alone.
 REFLOW_PROBE = """(limit) => {
   const wide = [...document.body.querySelectorAll('*')].find(
     (el) => el.getBoundingClientRect().right > limit + 1);
@@ -102,17 +102,13 @@ def _run_axe(page: Page, path: Path, axe: Path) -> list[Finding]:
         severity = "warning" if "best-practice" in violation["tags"] else "error"
         for node in violation["nodes"]:
             message = f"{violation['help']} ({_target(node['target'])})"
-            findings.append(
-                Finding(str(path), "axe", violation["id"], severity, message)
-            )
+            findings.append(Finding(str(path), "axe", violation["id"], severity, message))
     return findings
 
 
 def _target(target: list[Any]) -> str:
     """Format an axe target: a selector list, nested for frames and shadow DOM."""
-    return " >> ".join(
-        " ".join(part) if isinstance(part, list) else str(part) for part in target
-    )
+    return " >> ".join(" ".join(part) if isinstance(part, list) else str(part) for part in target)
 
 
 def _check_reflow(page: Page, path: Path) -> list[Finding]:

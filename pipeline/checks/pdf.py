@@ -7,7 +7,6 @@ table structure, links, captions and untagged pagination content.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -29,8 +28,6 @@ from pipeline.render.pdf_text import (
     struct_kids,
 )
 
-LOG = logging.getLogger(__name__)
-
 CHECKER = "pdfua"
 _FONT_FILES = ("/FontFile", "/FontFile2", "/FontFile3")
 _HEADINGS = {f"/H{level}": level for level in range(1, 7)}
@@ -48,24 +45,30 @@ class _Context:
     findings: list[Finding] = field(default_factory=list)
 
     def report(self, rule: str, message: str) -> None:
+        """Record one error finding."""
         self.findings.append(Finding(str(self.path), CHECKER, rule, "error", message))
 
     @cached_property
     def root(self) -> pikepdf.Object | None:
+        """Return the StructTreeRoot, if any."""
         return self.pdf.Root.get("/StructTreeRoot")
 
     @cached_property
     def elements(self) -> list[pikepdf.Object]:
+        """Return all struct elements in reading order."""
         return list(iter_elements(self.root)) if self.root is not None else []
 
     @cached_property
     def parent_tree(self) -> dict[int, pikepdf.Object]:
+        """Return the flattened ParentTree."""
         return number_tree(self.root.get("/ParentTree")) if self.root else {}
 
     @cached_property
     def role_map(self) -> dict[str, str]:
-        role_map = self.root.get("/RoleMap", {}) if self.root is not None else {}
-        return {str(key): str(value) for key, value in role_map.items()}
+        """Return the RoleMap of custom to standard structure types."""
+        if self.root is None or "/RoleMap" not in self.root:
+            return {}
+        return {str(key): str(value) for key, value in self.root.RoleMap.items()}
 
     def role(self, element: pikepdf.Object) -> str:
         """Return the standard structure type of an element via the RoleMap."""
@@ -77,6 +80,7 @@ class _Context:
 
     @cached_property
     def pages(self) -> dict[object, int]:
+        """Return the page index of each page object."""
         return page_indices(self.pdf)
 
     def text(self, element: pikepdf.Object) -> str:
@@ -105,7 +109,7 @@ def check_pdf(path: Path) -> list[Finding]:
 
 
 def _check_tagged(ctx: _Context) -> None:
-    mark_info = ctx.pdf.Root.get("/MarkInfo", {})
+    mark_info = ctx.pdf.Root.get("/MarkInfo", pikepdf.Dictionary())
     if mark_info.get("/Marked") is not True:
         ctx.report("mark-info", "/MarkInfo /Marked is not true")
     if ctx.root is None:
@@ -115,7 +119,7 @@ def _check_tagged(ctx: _Context) -> None:
 def _check_metadata(ctx: _Context) -> None:
     if not str(ctx.pdf.Root.get("/Lang", "")).strip():
         ctx.report("document-lang", "catalog /Lang is missing or empty")
-    preferences = ctx.pdf.Root.get("/ViewerPreferences", {})
+    preferences = ctx.pdf.Root.get("/ViewerPreferences", pikepdf.Dictionary())
     if preferences.get("/DisplayDocTitle") is not True:
         ctx.report("display-doc-title", "/ViewerPreferences /DisplayDocTitle not true")
     xmp = ctx.pdf.open_metadata()
@@ -134,7 +138,7 @@ def _fonts(pdf: pikepdf.Pdf) -> Iterator[pikepdf.Object]:
             x.get("/Resources", pikepdf.Dictionary()) for x in form_xobjects(resources)
         ]
         for holder in holders:
-            for font in holder.get("/Font", {}).values():
+            for font in holder.get("/Font", pikepdf.Dictionary()).values():
                 if object_key(font) not in seen:
                     seen.add(object_key(font))
                     yield font
@@ -145,7 +149,7 @@ def _font_embedded(font: pikepdf.Object) -> bool:
         return True  # glyphs are content streams in the font itself
     if font.get("/Subtype") == "/Type0":
         font = font.DescendantFonts[0]
-    descriptor = font.get("/FontDescriptor", {})
+    descriptor = font.get("/FontDescriptor", pikepdf.Dictionary())
     return any(key in descriptor for key in _FONT_FILES)
 
 
@@ -167,9 +171,7 @@ def _check_figures(ctx: _Context) -> None:
             continue
         alt = str(element.get("/Alt", element.get("/ActualText", ""))).strip()
         if not alt:
-            ctx.report(
-                "figure-alt", f"Figure without /Alt on page {_page(ctx, element)}"
-            )
+            ctx.report("figure-alt", f"Figure without /Alt on page {_page(ctx, element)}")
 
 
 def _check_headings(ctx: _Context) -> None:
@@ -182,9 +184,7 @@ def _check_headings(ctx: _Context) -> None:
         if previous == 0 and level != 1:
             ctx.report("heading-first-not-h1", f"first heading is H{level}: {text!r}")
         elif level > previous + 1 and previous:
-            ctx.report(
-                "heading-skipped-level", f"H{previous} followed by H{level}: {text!r}"
-            )
+            ctx.report("heading-skipped-level", f"H{previous} followed by H{level}: {text!r}")
         previous = level
 
 
@@ -219,8 +219,7 @@ def _check_captions(ctx: _Context) -> None:
             continue
         ctx.report(
             "caption-placement",
-            f"Caption {ctx.text(element)!r} is not the first or last kid "
-            "of a Figure or Table",
+            f"Caption {ctx.text(element)!r} is not the first or last kid of a Figure or Table",
         )
 
 
@@ -259,9 +258,15 @@ def _check_link(ctx: _Context, annotation: pikepdf.Object, page: int) -> None:
 
 def _check_links(ctx: _Context) -> None:
     for index, page in enumerate(ctx.pdf.pages, start=1):
-        for annotation in page.obj.get("/Annots", []):
+        for annotation in page.obj.get("/Annots", pikepdf.Array()):
             if annotation.get("/Subtype") == "/Link":
                 _check_link(ctx, annotation, index)
+
+
+def _page_entries(ctx: _Context, page: pikepdf.Page) -> list[pikepdf.Object]:
+    """Return the ParentTree array that maps a page's MCIDs to struct elements."""
+    entries = ctx.parent_tree.get(int(page.obj.get("/StructParents", -1)))
+    return list(entries) if isinstance(entries, pikepdf.Array) else []
 
 
 def _check_marked_content(ctx: _Context) -> None:
@@ -270,8 +275,7 @@ def _check_marked_content(ctx: _Context) -> None:
     reachable = {object_key(element) for element in ctx.elements}
     for index, page in enumerate(ctx.pdf.pages, start=1):
         texts = page_texts(page)
-        entries = ctx.parent_tree.get(int(page.obj.get("/StructParents", -1)))
-        entries = list(entries) if isinstance(entries, pikepdf.Array) else []
+        entries = _page_entries(ctx, page)
         unmapped, orphans = [], []
         for mcid in sorted(texts):
             entry = entries[mcid] if mcid < len(entries) else None

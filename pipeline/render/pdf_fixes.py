@@ -47,9 +47,11 @@ class _Doc:
     pages: dict[object, int]
 
     def text(self, element: pikepdf.Object) -> str:
+        """Return the text of a struct element."""
         return element_text(element, self.texts, self.pages)
 
     def parent_tree(self) -> dict[int, pikepdf.Object]:
+        """Return the ParentTree as it is now (fixes change it)."""
         return number_tree(self.root.get("/ParentTree"))
 
 
@@ -60,16 +62,16 @@ def close_pdfua_gaps(pdf: pikepdf.Pdf, lang_spans: Sequence[tuple[str, str]]) ->
         LOG.warning("PDF has no structure tree; PDF/UA fixes skipped")
         return
     doc = _Doc(pdf, root, mcid_texts(pdf), page_indices(pdf))
-    mark_pagination_artifacts(doc)
-    tie_captions(doc)
-    set_span_languages(doc, lang_spans)
-    set_link_contents(doc)
+    _mark_pagination_artifacts(doc)
+    _tie_captions(doc)
+    _set_span_languages(doc, lang_spans)
+    _set_link_contents(doc)
 
 
 # a. Pagination artifacts ---------------------------------------------------
 
 
-def mark_pagination_artifacts(doc: _Doc) -> None:
+def _mark_pagination_artifacts(doc: _Doc) -> None:
     """Turn marked content mapped to unreachable struct elements into artifacts."""
     reachable = {object_key(element) for element in iter_elements(doc.root)}
     parent_tree = doc.parent_tree()
@@ -155,7 +157,7 @@ def _non_leaf_spans(doc: _Doc) -> list[_Span]:
     return result
 
 
-def _consume(spans: list[_Span], start: int, expected: str, used: set) -> list[_Span]:
+def _consume(spans: list[_Span], start: int, expected: str, used: set[object]) -> list[_Span]:
     """Match the spans from `start` whose texts concatenate to `expected`."""
     parts: list[_Span] = []
     remaining = expected
@@ -177,7 +179,7 @@ def _consume(spans: list[_Span], start: int, expected: str, used: set) -> list[_
     return []
 
 
-def set_span_languages(doc: _Doc, lang_spans: Sequence[tuple[str, str]]) -> None:
+def _set_span_languages(doc: _Doc, lang_spans: Sequence[tuple[str, str]]) -> None:
     """Set /Lang on the Span elements made from HTML spans with a lang attribute."""
     spans = _non_leaf_spans(doc)
     used: set[object] = set()
@@ -198,7 +200,7 @@ def set_span_languages(doc: _Doc, lang_spans: Sequence[tuple[str, str]]) -> None
 
 
 def _find_span(
-    spans: list[_Span], position: int, expected: str, used: set
+    spans: list[_Span], position: int, expected: str, used: set[object]
 ) -> tuple[int, list[_Span]] | None:
     """Find the first match at or after `position`; return the next position."""
     for start in range(position, len(spans)):
@@ -234,9 +236,7 @@ def _link_run(element: pikepdf.Object) -> list[pikepdf.Object]:
 
     def same(i: int) -> bool:
         kid = siblings[i]
-        return (
-            is_struct_element(kid) and kid.S == "/Link" and _link_target(kid) == target
-        )
+        return is_struct_element(kid) and kid.S == "/Link" and _link_target(kid) == target
 
     first, last = index, index
     while first > 0 and same(first - 1):
@@ -275,9 +275,7 @@ def _prune_empty(element: pikepdf.Object) -> None:
         element = parent
 
 
-def _rehome(
-    doc: _Doc, annotation: pikepdf.Object, owner: pikepdf.Object
-) -> pikepdf.Object | None:
+def _rehome(doc: _Doc, annotation: pikepdf.Object, owner: pikepdf.Object) -> pikepdf.Object | None:
     """Move a link annotation owned by a non-Link element into its Link ancestor.
 
     WeasyPrint gives every inline child of <a> (em, img, br) its own annotation,
@@ -297,11 +295,11 @@ def _rehome(
     return link
 
 
-def set_link_contents(doc: _Doc) -> None:
+def _set_link_contents(doc: _Doc) -> None:
     """Replace the URL in each link annotation's /Contents by the link's text."""
     parent_tree = doc.parent_tree()
     for page in doc.pdf.pages:
-        for annotation in page.obj.get("/Annots", []):
+        for annotation in page.obj.get("/Annots", pikepdf.Array()):
             if annotation.get("/Subtype") != "/Link":
                 continue
             element = parent_tree.get(int(annotation.get("/StructParent", -1)))
@@ -332,7 +330,7 @@ def _caption_target(element: pikepdf.Object) -> pikepdf.Object | None:
     return None
 
 
-def _kids_array(element: pikepdf.Object) -> pikepdf.Array:
+def _kids_array(element: pikepdf.Object) -> pikepdf.Object:
     """Make /K an array so that kids can be added to it."""
     if not isinstance(element.get("/K"), pikepdf.Array):
         element.K = pikepdf.Array(struct_kids(element))
@@ -368,13 +366,19 @@ def _tie_caption(caption: pikepdf.Object) -> bool:
     return True
 
 
-def tie_captions(doc: _Doc) -> None:
+def _role_of_parent(element: pikepdf.Object) -> str | None:
+    parent = element.get("/P")
+    return str(parent.S) if is_struct_element(parent) else None
+
+
+def _tie_captions(doc: _Doc) -> None:
     """Make each figure caption a kid of its Figure and the figure wrapper a Div."""
     captions = [
         element
         for element in iter_elements(doc.root)
-        if element.S == "/Caption" and element.get("/P", {}).get("/S") == "/NonStruct"
+        if element.S == "/Caption" and _role_of_parent(element) == "/NonStruct"
     ]
     for caption in captions:
         if not _tie_caption(caption):
-            LOG.debug("caption without a sibling figure left in place")
+            # E.g. a <figure> split over two pages; check_pdf will report it.
+            LOG.warning("caption %r has no Figure or Table to join", doc.text(caption))

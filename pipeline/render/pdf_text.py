@@ -98,6 +98,7 @@ class _Walker:
     visited: set[object] = field(default_factory=set)
 
     def decoder(self, resources: pikepdf.Object, name: object) -> FontDecoder | None:
+        """Return the (cached) decoder for a font resource name."""
         font = resources.get("/Font", pikepdf.Dictionary()).get(str(name))
         if font is None:
             return None
@@ -106,9 +107,7 @@ class _Walker:
             self.fonts[key] = font_decoder(font)
         return self.fonts[key]
 
-    def walk(
-        self, stream: pikepdf.Object, resources: pikepdf.Object, mcid: int | None
-    ) -> None:
+    def walk(self, stream: pikepdf.Object, resources: pikepdf.Object, mcid: int | None) -> None:
         """Walk one content stream (a page or a form XObject)."""
         # A form drawn inside a marked sequence starts inside that MCID.
         marks: list[int | None] = [mcid]
@@ -144,9 +143,7 @@ class _Walker:
         elif operator == "Do":
             self._form(resources, operands[0], _current(marks))
 
-    def _show(
-        self, operands: Sequence[object], font: FontDecoder | None, mcid: int | None
-    ) -> None:
+    def _show(self, operands: Sequence[object], font: FontDecoder | None, mcid: int | None) -> None:
         if mcid is None or font is None:
             return
         for operand in operands:
@@ -170,18 +167,14 @@ def _current(marks: list[int | None]) -> int | None:
     return next((mcid for mcid in reversed(marks) if mcid is not None), None)
 
 
-def marked_content_id(
-    operands: Sequence[object], resources: pikepdf.Object
-) -> int | None:
+def marked_content_id(operands: Sequence[object], resources: pikepdf.Object) -> int | None:
     """Return the MCID of a BDC operator's property list, if it has one."""
     if len(operands) < 2:
         return None
     properties = operands[1]
     if isinstance(properties, pikepdf.Name):
         # Property lists may also live in the /Properties resource.
-        properties = resources.get("/Properties", pikepdf.Dictionary()).get(
-            str(properties)
-        )
+        properties = resources.get("/Properties", pikepdf.Dictionary()).get(str(properties))
     if not isinstance(properties, pikepdf.Dictionary):
         return None
     mcid = properties.get("/MCID")
@@ -285,9 +278,7 @@ def element_text(
     return "".join(parts)
 
 
-def _page_of(
-    obj: pikepdf.Object, pages: dict[object, int], default: int | None
-) -> int | None:
+def _page_of(obj: pikepdf.Object, pages: dict[object, int], default: int | None) -> int | None:
     page = obj.get("/Pg")
     return pages.get(_key(page), default) if page is not None else default
 
@@ -299,6 +290,4 @@ def set_number(node: pikepdf.Object, number: int, value: object) -> bool:
         if int(nums[index]) == number:
             nums[index + 1] = value
             return True
-    return any(
-        set_number(kid, number, value) for kid in node.get("/Kids", pikepdf.Array())
-    )
+    return any(set_number(kid, number, value) for kid in node.get("/Kids", pikepdf.Array()))

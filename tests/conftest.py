@@ -1,0 +1,44 @@
+"""Shared fixtures: the sample publication, built and checked once per test session."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline.build import BuildResult, build
+from pipeline.checks.conformance import Report, run_checks
+
+TESTS = Path(__file__).parent
+REPO = TESTS.parent
+SAMPLE = TESTS / "sample"
+
+
+def copy_sample(target: Path) -> Path:
+    """Copy the sample publication into `target` and return its directory."""
+    shutil.copytree(SAMPLE, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    """Build the sample publication once, into a temporary copy."""
+    project = copy_sample(tmp_path_factory.mktemp("sample") / "project")
+    return build(project)
+
+
+@pytest.fixture(scope="session")
+def sample_report(sample_build: BuildResult) -> Report:
+    """Run every conformance checker on the built sample once."""
+    return run_checks(sample_build.output)
+
+
+@pytest.fixture
+def no_warnings(caplog: pytest.LogCaptureFixture):
+    """Fail the test if the pipeline logs a warning or an error."""
+    caplog.set_level(logging.WARNING, logger="pipeline")
+    yield
+    problems = [r for r in caplog.records if r.name.startswith("pipeline")]
+    assert not problems, [r.getMessage() for r in problems]

@@ -1,0 +1,161 @@
+"""The sample publication, built with the real pandoc, WeasyPrint and Babel."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import zipfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from pipeline.build import BuildResult, build
+from pipeline.render.epub import CONFORMS_TO
+
+from .conftest import copy_sample
+
+
+def _files(result: BuildResult) -> dict[str, Path]:
+    return {a.kind: a.path for a in result.artifacts}
+
+
+class _Outline(HTMLParser):
+    """Collect the tags, the landmarks and the text of a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def count(self, tag: str) -> int:
+        return sum(1 for name, _ in self.tags if name == tag)
+
+
+def _outline(path: Path) -> _Outline:
+    parser = _Outline()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def test_every_format_is_written_with_meaningful_names(sample_build: BuildResult):
+    files = _files(sample_build)
+    assert sorted(files) == ["epub", "html", "pdf"]
+    for path in files.values():
+        assert path.parent.name == "de"
+        assert path.stem == "willkommen-in-musterstadt"
+        assert path.stat().st_size > 1000
+    assert (sample_build.output / "de" / "media" / "1-chart.svg").is_file()
+
+
+def test_the_html_page_has_the_accessible_skeleton(sample_build: BuildResult):
+    page = _outline(_files(sample_build)["html"])
+    html_tag = page.tags[0]
+    assert html_tag == ("html", {"lang": "de", "dir": "ltr"})
+    assert page.count("title") == 1
+    assert page.count("h1") == 1
+    assert page.count("main") == 1 and page.count("header") == 1 and page.count("footer") == 1
+    skip = next(attrs for tag, attrs in page.tags if tag == "a")
+    assert skip == {"class": "skip-link", "href": "#main"}
+    nav = [attrs for tag, attrs in page.tags if tag == "nav"]
+    assert nav == [{"class": "toc", "aria-labelledby": "toc-title"}]
+    assert ("span", {"lang": "en"}) in page.tags
+    assert any(tag == "th" for tag, _ in page.tags)
+    assert page.count("figcaption") == 2
+    text = _files(sample_build)["html"].read_text(encoding="utf-8")
+    assert "Zum Inhalt springen" in text and "Zurück zum Text" in text
+
+
+def test_the_stylesheet_has_focus_print_and_narrow_screen_rules(sample_build: BuildResult):
+    css = (sample_build.output / "assets" / "style.css").read_text(encoding="utf-8")
+    assert ":focus-visible" in css
+    assert "@media print" in css
+    assert "max-width: 100%" in css
+
+
+def test_the_landing_page_lists_every_format_with_its_size(sample_build: BuildResult):
+    text = sample_build.landing.read_text(encoding="utf-8")
+    for name in ("de/willkommen-in-musterstadt.html", "de/willkommen-in-musterstadt.pdf"):
+        assert f'href="{name}"' in text
+    assert re.search(r"E-Book \(EPUB 3\)</a> <span class=\"size\">\([\d,]+ [kM]B\)</span>", text)
+    assert '<li class="edition" lang="de" dir="ltr">' in text
+    assert ">Deutsch</h3>" in text
+
+
+def test_the_pdf_is_pdf_ua_with_metadata_and_bookmarks(sample_build: BuildResult):
+    with pikepdf.open(_files(sample_build)["pdf"]) as pdf:
+        assert str(pdf.Root.Lang) == "de"
+        assert bool(pdf.Root.ViewerPreferences.DisplayDocTitle)
+        assert bool(pdf.Root.MarkInfo.Marked)
+        meta = pdf.open_metadata()
+        assert meta.get("pdfuaid:part") == "1"
+        assert (
+            str(pdf.docinfo.Title) == "Willkommen in Musterstadt: Ein Beispiel für alle Funktionen"
+        )
+        with pdf.open_outline() as outline:
+            titles = [item.title for item in outline.root]
+        assert "Willkommen in Musterstadt" in titles
+
+
+def test_every_pdf_font_is_a_shipped_font_and_embedded(sample_build: BuildResult):
+    listing = subprocess.run(
+        ["pdffonts", str(_files(sample_build)["pdf"])], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
+    assert listing
+    for row in listing:
+        name, *_, emb, sub, uni, _obj, _gen = row.split()
+        assert "Pipeline-Noto-Sans" in name, row
+        assert (emb, uni) == ("yes", "yes"), row
+
+
+def test_the_pdf_has_page_numbers_and_the_text(sample_build: BuildResult):
+    text = subprocess.run(
+        ["pdftotext", str(_files(sample_build)["pdf"]), "-"], capture_output=True, text=True
+    ).stdout
+    assert "Seite 1 von" in text
+    assert "Welcome to our city" in text
+    assert "Hoş geldiniz" in text
+
+
+def _epub_text(path: Path, suffix: str) -> str:
+    with zipfile.ZipFile(path) as archive:
+        return "".join(archive.read(n).decode() for n in archive.namelist() if n.endswith(suffix))
+
+
+def test_the_epub_metadata_is_derived_from_the_content(sample_build: BuildResult):
+    opf = _epub_text(_files(sample_build)["epub"], ".opf")
+    assert '<meta property="schema:accessMode">textual</meta>' in opf
+    assert '<meta property="schema:accessMode">visual</meta>' in opf
+    assert '<meta property="schema:accessibilityFeature">alternativeText</meta>' in opf
+    assert '<meta property="schema:accessibilitySummary">Ein Text mit' in opf
+    assert "<dc:language>de</dc:language>" in opf
+    # A build alone claims nothing: conformance is declared by `check` once the checkers pass.
+    assert CONFORMS_TO not in opf
+
+
+def test_the_epub_navigation_speaks_the_editions_language(sample_build: BuildResult):
+    nav = _epub_text(_files(sample_build)["epub"], "nav.xhtml")
+    assert "Title Page" not in nav and "Table of Contents" not in nav
+    assert ">Titelseite<" in nav and ">Inhaltsverzeichnis<" in nav
+    assert 'aria-label="Orientierungspunkte"' in nav
+
+
+def test_text_only_epub_claims_no_visual_access_mode(tmp_path: Path, no_warnings):
+    project = copy_sample(tmp_path / "p")
+    (project / "source" / "teil-1.md").write_text("# Nur Text\n\nEin Satz.\n", encoding="utf-8")
+    (project / "source" / "teil-2.md").write_text(
+        "# Noch Text\n\nNoch ein Satz.\n", encoding="utf-8"
+    )
+    result = build(project)
+    opf = _epub_text(_files(result)["epub"], ".opf")
+    assert "visual" not in opf and "alternativeText" not in opf
+
+
+@pytest.mark.parametrize("name", ["output"])
+def test_a_build_is_repeatable_without_leftovers(sample_build: BuildResult, name: str):
+    leftovers = [p for p in sample_build.output.rglob("*") if p.name.endswith(".tmp")]
+    assert not leftovers
+    assert sample_build.output.name == name

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import load_config
+from pipeline.errors import ConfigError
+
+from .conftest import REPO, copy_sample
+
+
+def test_the_project_config_is_valid():
+    publication = load_config(REPO)
+    assert publication.publisher == "Stadt Dietzenbach"
+    assert publication.version == "Fortschreibung 2017/2018"
+    assert [e.id for e in publication.editions] == ["de"]
+    assert publication.editions[0].formats == ("html", "pdf", "epub")
+
+
+def test_every_error_is_reported_at_once_with_file_line_and_key(tmp_path: Path):
+    project = copy_sample(tmp_path / "p")
+    config = project / "publication.toml"
+    text = config.read_text(encoding="utf-8")
+    text = text.replace('title = "Willkommen in Musterstadt"', "title = 3")
+    text = text.replace('formats = ["html", "pdf", "epub"]', 'formats = ["html", "docx"]')
+    text = text.replace('source_language = "de"', 'source_language = "xx-nowhere"\ncolour = 1')
+    config.write_text(text, encoding="utf-8")
+
+    with pytest.raises(ConfigError) as caught:
+        load_config(project)
+
+    lines = str(caught.value).splitlines()
+    assert len(lines) == 4, lines
+    assert f"{config}:2: Config value 'title': expected a non-empty text" in lines
+    assert any(":7: Config value 'source_language': unknown language tag" in x for x in lines)
+    assert any(":8: Config value 'colour': unknown key" in x for x in lines)
+    assert any(":13: Config value 'editions.de.formats'" in x for x in lines)
+
+
+def test_a_missing_source_file_is_named(tmp_path: Path):
+    project = copy_sample(tmp_path / "p")
+    (project / "source" / "teil-2.md").unlink()
+    with pytest.raises(ConfigError, match="file 'source/teil-2.md' does not exist"):
+        load_config(project)
+
+
+def test_toml_syntax_errors_name_the_line(tmp_path: Path):
+    project = copy_sample(tmp_path / "p")
+    config = project / "publication.toml"
+    config.write_text(config.read_text(encoding="utf-8") + "\n[policies\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(project)
+    assert str(caught.value).startswith(f"{config}:14: not valid TOML")
+
+
+def test_right_to_left_languages_are_recognised(tmp_path: Path):
+    project = copy_sample(tmp_path / "p")
+    config = project / "publication.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8") + '\n[editions.ar]\nlang = "ar"\n', encoding="utf-8"
+    )
+    editions = {e.id: e for e in load_config(project).editions}
+    assert editions["ar"].dir == "rtl"
+    assert editions["de"].dir == "ltr"
