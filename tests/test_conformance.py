@@ -1,0 +1,134 @@
+"""The third-party checkers judge whole publications: the sample, this project, and a new one."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from pipeline.build import build
+from pipeline.checks.conformance import Report, run_checks
+from pipeline.render.epub import has_conformance_claim
+
+from .conftest import REPO
+
+
+def test_the_sample_passes_every_checker(sample_report: Report):
+    assert [str(f) for f in sample_report.findings] == []
+    kinds = sorted(sample_report.files.values())
+    assert kinds == ["epub", "html", "html", "pdf"]
+
+
+def test_the_report_is_written_as_json(sample_report: Report):
+    data = json.loads(sample_report.path.read_text(encoding="utf-8"))
+    assert data["passed"] is True
+    assert {f["path"] for f in data["files"]} == {
+        "index.html",
+        "de/willkommen-in-musterstadt.html",
+        "de/willkommen-in-musterstadt.pdf",
+        "de/willkommen-in-musterstadt.epub",
+    }
+    epub = next(f for f in data["files"] if f["kind"] == "epub")
+    assert epub["checkers"] == ["epubcheck", "ace"] and epub["findings"] == 0
+
+
+def test_a_passing_epub_declares_its_conformance(sample_report: Report):
+    epub = next(p for p, kind in sample_report.files.items() if kind == "epub")
+    assert has_conformance_claim(epub)
+
+
+def test_a_failing_page_fails_the_check_and_names_the_rule(tmp_path: Path):
+    output = build(_copy_project(REPO / "tests" / "sample", tmp_path)).output
+    page = output / "de" / "willkommen-in-musterstadt.html"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace('<html lang="de" dir="ltr">', "<html>"), encoding="utf-8")
+    epub = output / "de" / "willkommen-in-musterstadt.epub"
+    epub.unlink()
+    result = _cli("check", "--output", str(output))
+    assert result.returncode == 1
+    assert f"{page}: error: [axe html-has-lang]" in result.stdout
+    assert json.loads((output / "report.json").read_text(encoding="utf-8"))["passed"] is False
+
+
+def test_the_german_edition_of_this_project_passes_every_checker(tmp_path: Path):
+    project = _copy_project(REPO, tmp_path)
+    report = run_checks(build(project).output)
+    assert [str(f) for f in report.findings] == []
+    assert sorted(report.files.values()) == ["epub", "html", "html", "pdf"]
+
+
+UNSEEN = """---
+title: Satzung über die Benutzung der Stadtbücherei
+author: Gemeinde Beispielhausen
+---
+
+# Allgemeines
+
+Die Bücherei steht allen offen. Gäste sagen oft [Good morning]{lang=en}.[^a]
+
+[^a]: Gilt auch für Gäste aus anderen Orten.
+
+## Öffnungszeiten
+
+| Tag | Von | Bis |
+|-----|-----|-----|
+| Montag | 10 Uhr | 18 Uhr |
+| Samstag | 9 Uhr | 13 Uhr |
+
+: Öffnungszeiten der Bücherei
+
+1. Ausweis beantragen
+   - mit Foto
+   - mit Unterschrift
+2. Bücher ausleihen
+
+> Lesen verbindet.
+
+![Plan des Erdgeschosses](plan.svg){alt="Grundriss: Eingang links, Ausleihe rechts."}
+
+Mehr unter [www.example.org](https://www.example.org/buecherei).
+"""
+
+PLAN = """<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100">
+<rect x="10" y="10" width="180" height="80" fill="none" stroke="#333"/>
+</svg>
+"""
+
+
+def test_a_publication_made_with_init_from_unseen_markdown_passes(tmp_path: Path):
+    incoming = tmp_path / "incoming"
+    incoming.mkdir()
+    (incoming / "satzung.md").write_text(UNSEEN, encoding="utf-8")
+    (incoming / "plan.svg").write_text(PLAN, encoding="utf-8")
+    project = tmp_path / "satzung"
+
+    result = _cli("init", str(project), "--from", str(incoming / "satzung.md"))
+    assert result.returncode == 0, result.stderr
+    assert (project / "source" / "media" / "plan.svg").is_file()
+    assert (project / "glossary").is_dir() and (project / "translations").is_dir()
+    source = (project / "source" / "satzung.md").read_text(encoding="utf-8")
+    assert 'alt="Grundriss: Eingang links, Ausleihe rechts."' in source
+
+    for command in ("build", "check"):
+        result = _cli(command, "--project", str(project))
+        assert result.returncode == 0, result.stdout + result.stderr
+    report = json.loads((project / "output" / "report.json").read_text(encoding="utf-8"))
+    assert report["passed"] and len(report["files"]) == 4
+    html = project / "output" / "de" / "satzung-ueber-die-benutzung-der-stadtbuecherei.html"
+    assert "<title>Satzung über die Benutzung der Stadtbücherei</title>" in html.read_text()
+
+
+def _copy_project(source: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "project"
+    target.mkdir()
+    shutil.copy(source / "publication.toml", target)
+    shutil.copytree(source / "source", target / "source")
+    return target
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", *args], capture_output=True, text=True, timeout=600
+    )
