@@ -33,14 +33,16 @@ FRENCH = "qui est assez long pour passer à la ligne suivante sans doute"
 LANG_SPANS = [("en", "Welcome to the city"), ("fr", FRENCH)]
 
 CSS = f"""
-@font-face {{ font-family: Noto;
+@font-face {{ font-family: Pipeline Noto;
   src: url({(FONTS / "NotoSans-Regular.ttf").as_uri()}); }}
-@font-face {{ font-family: Noto; font-weight: bold;
+@font-face {{ font-family: Pipeline Noto; font-weight: bold;
   src: url({(FONTS / "NotoSans-Bold.ttf").as_uri()}); }}
-@page {{ size: 90mm 120mm; margin: 15mm 10mm; font-family: Noto; font-size: 8pt;
+@font-face {{ font-family: Another Font;
+  src: url({(FONTS / "NotoSans-Italic.ttf").as_uri()}); }}
+@page {{ size: 90mm 120mm; margin: 15mm 10mm; font-family: Pipeline Noto; font-size: 8pt;
   @bottom-center {{ content: "Seite " counter(page) " von " counter(pages) }}
   @top-left {{ content: "Running header" }} }}
-body {{ font-family: Noto; font-size: 10pt; }}
+body {{ font-family: Pipeline Noto; font-size: 10pt; }}
 """
 
 BODY = f"""
@@ -258,3 +260,11 @@ def test_checker_reports_figure_without_alt(tmp_path: Path) -> None:
     raw = _render(tmp_path, "noalt.pdf", body)
     findings = check_pdf(_fix(raw, tmp_path / "fixed.pdf", []))
     assert [(finding.rule, finding.checker) for finding in findings] == [("figure-alt", "pdfua")]
+
+
+def test_checker_reports_a_font_that_was_not_shipped(tmp_path: Path) -> None:
+    body = '<h1>Titel</h1><p style="font-family: Another Font">Fremde Schrift</p>'
+    raw = _render(tmp_path, "font.pdf", body)
+    findings = check_pdf(_fix(raw, tmp_path / "fixed.pdf", []))
+    assert [finding.rule for finding in findings] == ["font-not-shipped"]
+    assert "Another-Font" in findings[0].message

@@ -129,6 +129,10 @@ def _check_metadata(ctx: _Context) -> None:
         ctx.report("pdfua-identifier", "XMP metadata lacks pdfuaid:part = 1")
 
 
+# The stylesheets name the shipped fonts "Pipeline Noto Sans…"; WeasyPrint keeps the name.
+SHIPPED_FONT_PREFIX = "Pipeline-"
+
+
 def _fonts(pdf: pikepdf.Pdf) -> Iterator[pikepdf.Object]:
     """Yield every font used by pages and their form XObjects, once."""
     seen: set[object] = set()
@@ -156,6 +160,13 @@ def _font_embedded(font: pikepdf.Object) -> bool:
 def _check_fonts(ctx: _Context) -> None:
     for font in _fonts(ctx.pdf):
         name = str(font.get("/BaseFont", "(unnamed)"))
+        if not name.lstrip("/").partition("+")[2].startswith(SHIPPED_FONT_PREFIX):
+            # A glyph the shipped fonts lack made WeasyPrint fall back to a machine's font.
+            ctx.report(
+                "font-not-shipped",
+                f"font {name} is not one of the shipped fonts; a character in the text has "
+                "no glyph in them (use another character or ship a font that has it)",
+            )
         if not _font_embedded(font):
             ctx.report("font-not-embedded", f"font {name} is not embedded")
         if not isinstance(font.get("/ToUnicode"), pikepdf.Stream):
