@@ -14,7 +14,7 @@ from pipeline.errors import ToolError
 log = logging.getLogger(__name__)
 
 # Raw HTML or TeX in a source would reach the outputs unescaped, so readers never accept it.
-MARKDOWN = "markdown-raw_html-raw_attribute-raw_tex-tex_math_dollars"
+MARKDOWN = "markdown-smart-raw_html-raw_attribute-raw_tex-tex_math_dollars"
 IMPORT_FORMATS = {".md": "markdown", ".markdown": "markdown", ".docx": "docx", ".odt": "odt"}
 
 Ast = dict[str, Any]

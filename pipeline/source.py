@@ -25,7 +25,7 @@ _ATTR_INDEX = {
     "Image": 0,
 }
 # Attribute values reach the HTML; only these are harmless (no script, no styles).
-_SAFE_ATTRIBUTES = {"lang", "dir", "alt", "width", "height"}
+_SAFE_ATTRIBUTES = {"lang", "dir", "alt"}
 _SAFE_URL = re.compile(r"^(https?:|mailto:|tel:|#|[^:]*$)", re.IGNORECASE)
 
 
