@@ -16,6 +16,13 @@ REPO = TESTS.parent
 SAMPLE = TESTS / "sample"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Add --update-golden, the one way to regenerate the golden files."""
+    parser.addoption(
+        "--update-golden", action="store_true", help="rewrite tests/golden/ from the current build"
+    )
+
+
 def copy_sample(target: Path) -> Path:
     """Copy the sample publication into `target` and return its directory."""
     shutil.copytree(SAMPLE, target)
