@@ -159,3 +159,33 @@ def test_a_build_is_repeatable_without_leftovers(sample_build: BuildResult, name
     leftovers = [p for p in sample_build.output.rglob("*") if p.name.endswith(".tmp")]
     assert not leftovers
     assert sample_build.output.name == name
+
+
+def test_the_pdf_closes_weasyprints_gaps_in_the_sample(sample_build: BuildResult):
+    with pikepdf.open(_files(sample_build)["pdf"]) as pdf:
+        langs = {
+            str(element.Lang)
+            for element in _struct_elements(pdf.Root.StructTreeRoot)
+            if "/Lang" in element
+        }
+        assert langs == {"en", "tr"}
+        contents = {
+            str(annotation.Contents)
+            for page in pdf.pages
+            for annotation in page.get("/Annots", [])
+        }
+        assert "Seite der Stadt" in contents
+        assert not any(text.startswith("http") for text in contents)
+        streams = b"".join(page.Contents.read_bytes() for page in pdf.pages)
+        # Page number on every page, running header on all but the first.
+        assert streams.count(b"/Artifact << /Type /Pagination >> BDC") == 2 * len(pdf.pages) - 1
+
+
+def _struct_elements(node: pikepdf.Object):
+    kids = node.get("/K")
+    if kids is None:
+        return
+    for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+        if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/StructElem":
+            yield kid
+            yield from _struct_elements(kid)
