@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import subprocess
 import zipfile
@@ -170,9 +171,7 @@ def test_the_pdf_closes_weasyprints_gaps_in_the_sample(sample_build: BuildResult
         }
         assert langs == {"en", "tr"}
         contents = {
-            str(annotation.Contents)
-            for page in pdf.pages
-            for annotation in page.get("/Annots", [])
+            str(annotation.Contents) for page in pdf.pages for annotation in page.get("/Annots", [])
         }
         assert "Seite der Stadt" in contents
         assert not any(text.startswith("http") for text in contents)
@@ -189,3 +188,16 @@ def _struct_elements(node: pikepdf.Object):
         if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/StructElem":
             yield kid
             yield from _struct_elements(kid)
+
+
+def test_the_epub_embeds_fonts_cut_to_the_characters_it_uses(sample_build: BuildResult):
+    from fontTools.ttLib import TTFont
+
+    with zipfile.ZipFile(_files(sample_build)["epub"]) as archive:
+        fonts = [n for n in archive.namelist() if n.endswith(".ttf")]
+        assert len(fonts) == 4
+        regular = archive.read(next(n for n in fonts if n.endswith("Regular.ttf")))
+    assert len(regular) < 100_000
+    cmap = TTFont(io.BytesIO(regular)).getBestCmap()
+    for character in "Hoş geldiniz Zusammenleben ÄÖÜß „“":
+        assert ord(character) in cmap, character

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import io
 import re
 import tempfile
 import uuid
@@ -10,6 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import yaml
+from fontTools.subset import Options, Subsetter
+from fontTools.ttLib import TTFont
 
 from pipeline import atomic, pandoc
 from pipeline.config import Edition, Publication
@@ -128,7 +132,27 @@ def _localize(raw: Path, target: Path, lang: str) -> None:
             text = re.sub(r"<title>ch\d+\.xhtml</title>", f"<title>{title}</title>", text)
         return text
 
-    _rewrite(raw, target, fix)
+    _rewrite(raw, target, fix, fonts=_subsetter(raw))
+
+
+def _subsetter(epub: Path) -> Callable[[bytes], bytes]:
+    """Return a function that cuts a font down to the characters the e-book uses."""
+    # Whole Noto Sans fonts would make a short text a 1 MB download on a phone.
+    with zipfile.ZipFile(epub) as archive:
+        documents = [n for n in archive.namelist() if n.endswith(".xhtml")]
+        text = "".join(html.unescape(archive.read(n).decode("utf-8")) for n in documents)
+    characters = {ord(c) for c in text} | set(range(0x20, 0x7F))
+
+    def subset(data: bytes) -> bytes:
+        font = TTFont(io.BytesIO(data))
+        subsetter = Subsetter(Options(name_IDs=["*"], name_languages=["*"], notdef_outline=True))
+        subsetter.populate(unicodes=characters)
+        subsetter.subset(font)
+        buffer = io.BytesIO()
+        font.save(buffer)
+        return buffer.getvalue()
+
+    return subset
 
 
 def _landmarks_label(lang: str) -> str:
@@ -136,13 +160,20 @@ def _landmarks_label(lang: str) -> str:
     return f'<nav epub:type="landmarks" aria-label="{label}"'
 
 
-def _rewrite(source: Path, target: Path, fix: Callable[[str, str], str]) -> None:
+def _rewrite(
+    source: Path,
+    target: Path,
+    fix: Callable[[str, str], str],
+    fonts: Callable[[bytes], bytes] | None = None,
+) -> None:
     # The mimetype entry must stay first and uncompressed, or the EPUB is invalid.
     with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
         for info in old.infolist():
             data = old.read(info)
             if info.filename.endswith((".xhtml", ".opf")):
                 data = fix(info.filename, data.decode("utf-8")).encode("utf-8")
+            elif fonts and info.filename.endswith(".ttf"):
+                data = fonts(data)
             compress = zipfile.ZIP_STORED if info.filename == "mimetype" else zipfile.ZIP_DEFLATED
             new.writestr(info, data, compress_type=compress)
 
