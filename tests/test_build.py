@@ -199,5 +199,5 @@ def test_the_epub_embeds_fonts_cut_to_the_characters_it_uses(sample_build: Build
         regular = archive.read(next(n for n in fonts if n.endswith("Regular.ttf")))
     assert len(regular) < 100_000
     cmap = TTFont(io.BytesIO(regular)).getBestCmap()
-    for character in "Hoş geldiniz Zusammenleben ÄÖÜß „“":
+    for character in "Hoş geldiniz, begrüßt: Zusammenleben.":
         assert ord(character) in cmap, character
