@@ -11,7 +11,7 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 
-from pipeline.errors import ConfigError
+from pipeline.errors import ConfigError, read_utf8
 
 CONFIG_NAME = "publication.toml"
 FORMATS = ("html", "pdf", "epub")
@@ -28,8 +28,13 @@ _KNOWN_TOP = {
     "editions",  # table of editions, keyed by edition id
     "policies",  # publication policies
 }
-_KNOWN_EDITION = {"lang", "formats"}
-_KNOWN_POLICIES = {"min_approved_share"}
+_KNOWN_EDITION = {
+    "lang",  # BCP-47 tag of the edition's language; defaults to the edition id
+    "formats",  # some of "html", "pdf", "epub"; defaults to all three
+}
+_KNOWN_POLICIES = {
+    "min_approved_share",  # 0..1: below it, a translated edition is published as a draft
+}
 
 
 @dataclass(frozen=True)
@@ -77,7 +82,7 @@ def load_config(root: Path) -> Publication:
     path = root / CONFIG_NAME
     if not path.is_file():
         raise ConfigError(path, [(None, "no such file; create it or pass --project DIR")])
-    text = path.read_text(encoding="utf-8")
+    text = read_utf8(path)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -172,12 +177,14 @@ def _editions(value: Any, problems: list[str]) -> tuple[Edition, ...]:
         if not isinstance(table, dict):
             problems.append(f"Config value '{name}': expected a table")
             continue
-        if not re.fullmatch(r"[a-z][a-zA-Z0-9-]*", edition_id):
-            problems.append(f"Config value '{name}': the id must be letters, digits and '-'")
+        if not re.fullmatch(r"[a-z][a-zA-Z0-9-]*", edition_id) or edition_id == "assets":
+            problems.append(
+                f"Config value '{name}': the id must be letters, digits and '-', not 'assets'"
+            )
         _unknown_keys(table, _KNOWN_EDITION, f"{name}.", problems)
         lang = _language(table.get("lang", edition_id), f"{name}.lang", problems)
         formats = table.get("formats", list(FORMATS))
-        if not isinstance(formats, list) or not set(formats) <= set(FORMATS) or not formats:
+        if not isinstance(formats, list) or not formats or not all(f in FORMATS for f in formats):
             problems.append(f"Config value '{name}.formats': expected some of {list(FORMATS)}")
             formats = []
         editions.append(Edition(id=edition_id, lang=lang, formats=tuple(formats)))

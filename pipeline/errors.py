@@ -41,3 +41,13 @@ class SourceError(PipelineError):
 
 class ToolError(PipelineError):
     """An external tool (pandoc, WeasyPrint, Chromium, Java) failed or is missing."""
+
+
+def read_utf8(path: Path) -> str:
+    """Read a text file that must be UTF-8; name the line of the first bad byte otherwise."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise PipelineError("not UTF-8 text; save the file as UTF-8", path, line) from None

@@ -7,10 +7,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from pipeline import pandoc
 from pipeline.config import Publication
-from pipeline.errors import SourceError
+from pipeline.errors import SourceError, read_utf8
 
 # Where pandoc keeps the attributes ([id, classes, key-values]) in each node's content.
 _ATTR_INDEX = {
@@ -26,6 +27,9 @@ _ATTR_INDEX = {
 }
 # Attribute values reach the HTML; only these are harmless (no script, no styles).
 _SAFE_ATTRIBUTES = {"lang", "dir", "alt"}
+_UNSAFE_SVG = re.compile(r"<script|\son\w+\s*=|javascript:|<foreignObject", re.IGNORECASE)
+# Ids in the page templates; a source heading or span must not take them.
+RESERVED_IDS = frozenset({"main", "toc-title", "imprint", "formats", "accessibility", "footnotes"})
 _SAFE_URL = re.compile(r"^(https?:|mailto:|tel:|#|[^:]*$)", re.IGNORECASE)
 
 
@@ -60,18 +64,20 @@ class Document:
 
 def load_document(publication: Publication) -> Document:
     """Read every source file, sanitize it and check that it can be published accessibly."""
+    for path in publication.sources:
+        read_utf8(path)  # pandoc would only warn about bytes that are not UTF-8
     parsed = [(path, pandoc.read_markdown(path)) for path in publication.sources]
     shift = _heading_shift([ast for _, ast in parsed])
     blocks: list[Any] = []
     images: list[Image] = []
     previous_level = 1
     for path, ast in parsed:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = read_utf8(path).splitlines()
         for node in walk(ast["blocks"]):
-            _check_node(node, path, lines, images)
+            _check_node(node, path, lines, images, publication.root)
             if node["t"] == "Header":
                 node["c"][0] += shift
-                previous_level = _check_level(node, previous_level, path, lines)
+                previous_level = _check_level(node, previous_level, shift, path, lines)
         blocks.extend(ast["blocks"])
     api_version = parsed[0][1]["pandoc-api-version"]
     ast = {"pandoc-api-version": api_version, "meta": {}, "blocks": blocks}
@@ -114,26 +120,30 @@ def attributes(node: dict[str, Any]) -> dict[str, str]:
     return dict(node["c"][index][2]) if index is not None else {}
 
 
-def _check_node(node: dict[str, Any], path: Path, lines: list[str], images: list[Image]) -> None:
+def _check_node(
+    node: dict[str, Any], path: Path, lines: list[str], images: list[Image], root: Path
+) -> None:
     kind = node["t"]
     if kind in ("RawBlock", "RawInline"):
         # The reader never produces them; removing them anyway keeps outputs safe.
         node["t"], node["c"] = ("Para", []) if kind == "RawBlock" else ("Str", "")
     if kind in _ATTR_INDEX:
         attr = node["c"][_ATTR_INDEX[kind]]
+        # Classes could borrow the templates' styles (e.g. hide text); ids are made unique later.
+        attr[1] = []
         attr[2] = [[k, v] for k, v in attr[2] if k in _SAFE_ATTRIBUTES]
     if kind == "Link" and not _SAFE_URL.match(node["c"][2][0].strip()):
         target = node["c"][2][0]
         raise SourceError(
             f"link target '{target}' is not allowed; use an http(s), mailto or tel address",
             path,
-            _line_of(lines, target),
+            _line_of(lines, target) or _line_of(lines, unquote(target)),
         )
     if kind == "Image":
-        images.append(_image(node, path, lines, len(images) + 1))
+        images.append(_image(node, path, lines, len(images) + 1, root))
 
 
-def _image(node: dict[str, Any], path: Path, lines: list[str], number: int) -> Image:
+def _image(node: dict[str, Any], path: Path, lines: list[str], number: int, root: Path) -> Image:
     src = node["c"][2][0]
     line = _line_of(lines, src)
     alt = attributes(node).get("alt") or stringify(node["c"][1])
@@ -144,15 +154,24 @@ def _image(node: dict[str, Any], path: Path, lines: list[str], number: int) -> I
             line,
         )
     file = (path.parent / src).resolve()
-    if ":" in src or not file.is_file():
-        raise SourceError(f"image '{src}' is not a file next to the source", path, line)
+    if ":" in src or src.startswith("/") or not file.is_relative_to(root) or not file.is_file():
+        raise SourceError(
+            f"image '{src}' is not a file inside the publication's directory", path, line
+        )
+    if file.suffix.lower() == ".svg" and _UNSAFE_SVG.search(read_utf8(file)):
+        raise SourceError(
+            f"image '{src}' contains script or event handlers; remove them from the SVG", path, line
+        )
     target = f"media/{number}-{file.name}"
     node["c"][2][0] = target
     return Image(path=file, alt=alt.strip(), src=target)
 
 
-def _line_of(lines: list[str], needle: str) -> int | None:
-    return next((n for n, line in enumerate(lines, start=1) if needle in line), None)
+def _line_of(lines: list[str], needle: str, prefix: str = "") -> int | None:
+    return next(
+        (n for n, line in enumerate(lines, start=1) if line.startswith(prefix) and needle in line),
+        None,
+    )
 
 
 def _heading_shift(asts: list[dict[str, Any]]) -> int:
@@ -161,31 +180,43 @@ def _heading_shift(asts: list[dict[str, Any]]) -> int:
     return 2 - min(levels) if levels else 0
 
 
-def _check_level(node: dict[str, Any], previous: int, path: Path, lines: list[str]) -> int:
+def _check_level(
+    node: dict[str, Any], previous: int, shift: int, path: Path, lines: list[str]
+) -> int:
     level = node["c"][0]
-    if level > previous + 1 or level > 6:
-        text = stringify(node["c"][2])
+    text = stringify(node["c"][2])
+    marker = "#" * (level - shift) + " "
+    line = _line_of(lines, text, prefix=marker) or _line_of(lines, text)
+    if level > 6:
+        raise SourceError(f"heading '{text}' is nested too deep; use fewer levels", path, line)
+    if level > previous + 1:
         raise SourceError(
-            f"heading '{text}' skips a level; give it at most {'#' * (previous)} in the source",
+            f"heading '{text}' skips a level; make it a level {previous} heading or less "
+            "under its parent",
             path,
-            _line_of(lines, text),
+            line,
         )
     return level
 
 
 def _unique_ids(ast: dict[str, Any]) -> None:
-    # Each source file is read alone, so two files can produce the same heading id.
-    seen: set[str] = set()
+    # Two source files can produce the same heading id, and a source must not take an id
+    # that the templates or pandoc's footnotes use (skip-link target, contents label, fn1).
+    seen = set(RESERVED_IDS)
     for node in walk(ast["blocks"]):
-        if node["t"] == "Header":
-            attr = node["c"][1]
-            base = attr[0] or "section"
-            candidate, n = base, 1
-            while candidate in seen:
-                n += 1
-                candidate = f"{base}-{n}"
-            attr[0] = candidate
-            seen.add(candidate)
+        index = _ATTR_INDEX.get(node["t"])
+        if index is None or not (node["c"][index][0] or node["t"] == "Header"):
+            continue
+        attr = node["c"][index]
+        base = attr[0] or "section"
+        if base.startswith(("fn", "toc-")):
+            base = f"s-{base}"
+        candidate, n = base, 1
+        while candidate in seen:
+            n += 1
+            candidate = f"{base}-{n}"
+        attr[0] = candidate
+        seen.add(candidate)
 
 
 def _headings(ast: dict[str, Any]) -> Iterator[Heading]:

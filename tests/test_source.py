@@ -7,7 +7,7 @@ import pytest
 
 from pipeline import pandoc
 from pipeline.config import load_config
-from pipeline.errors import SourceError
+from pipeline.errors import PipelineError, SourceError
 from pipeline.render.html import body_html
 from pipeline.source import load_document, stringify
 
@@ -106,3 +106,44 @@ def test_the_sample_document_is_described():
     assert document.lang_spans == (("en", "Welcome to our city"), ("tr", "Hoş geldiniz"))
     assert [image.src for image in document.images] == ["media/1-chart.svg", "media/2-rathaus.png"]
     assert document.has_tables
+
+
+def test_an_image_outside_the_publication_is_refused(tmp_path: Path):
+    (tmp_path / "secret.png").write_bytes((REPO / "tests/sample/source/rathaus.png").read_bytes())
+    project = _project_with(tmp_path, "# Teil\n\n![Geheim](../../secret.png)\n")
+    with pytest.raises(SourceError, match=r"teil-2.md:3: image '../../secret.png' is not a file"):
+        load_document(load_config(project))
+
+
+def test_an_svg_with_script_is_refused(tmp_path: Path):
+    project = _project_with(tmp_path, "# Teil\n\n![Bild](bad.svg)\n")
+    (project / "source" / "bad.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', encoding="utf-8"
+    )
+    with pytest.raises(SourceError, match="contains script or event handlers"):
+        load_document(load_config(project))
+
+
+def test_sources_cannot_take_the_templates_ids_or_classes(tmp_path: Path):
+    project = _project_with(
+        tmp_path, "# Ausblick {#main}\n\n## Mehr {#toc-title}\n\n[rot]{.skip-link #fn1}\n"
+    )
+    document = load_document(load_config(project))
+    ids = [h.id for h in document.headings]
+    assert "main" not in ids and "toc-title" not in ids
+    html = body_html(document)
+    assert "skip-link" not in html and 'id="fn1"' not in html.split("footnotes")[0]
+
+
+def test_a_deep_heading_is_reported_at_its_own_line(tmp_path: Path):
+    project = _project_with(tmp_path, "# Ziele\n\nZiele sind wichtig.\n\n### Ziele\n")
+    with pytest.raises(SourceError, match=r"teil-2.md:5: heading 'Ziele' skips a level"):
+        load_document(load_config(project))
+
+
+def test_a_source_that_is_not_utf8_is_one_clear_error(tmp_path: Path):
+    project = _project_with(tmp_path, "")
+    (project / "source" / "teil-2.md").write_bytes("# Teil\n\nGr\xfc\xdfe\n".encode("latin-1"))
+    with pytest.raises(PipelineError, match="not UTF-8 text") as caught:
+        load_document(load_config(project))
+    assert caught.value.line == 3
