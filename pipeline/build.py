@@ -10,12 +10,13 @@ from typing import Any
 
 from pipeline import atomic
 from pipeline.config import Edition, Publication, load_config
+from pipeline.errors import PipelineError
 from pipeline.i18n import file_size, language_name
 from pipeline.render import epub, html, pdf
 from pipeline.source import Document, load_document
 
 log = logging.getLogger(__name__)
-EXTENSIONS = {"html": ".html", "pdf": ".pdf", "epub": ".epub"}
+OUTPUT_MARKER = ".pipeline-output"
 
 
 @dataclass(frozen=True)
@@ -40,18 +41,45 @@ def build(root: Path, output: Path | None = None) -> BuildResult:
     """Build every edition of the publication in `root`; read and validate all before writing."""
     publication = load_config(root)
     document = load_document(publication)
-    output = output or publication.root / "output"
-    html.write_assets(output)
-    body = html.body_html(document)
-    artifacts: list[Artifact] = []
-    for edition in publication.editions:
-        artifacts += build_edition(publication, edition, document, body, output)
-    landing = output / "index.html"
-    atomic.write_text(
-        landing, html.render_landing(publication, _landing_entries(publication, artifacts))
-    )
-    log.info("Wrote %s", landing)
-    return BuildResult(output=output, landing=landing, artifacts=tuple(artifacts))
+    output = (output or publication.root / "output").resolve()
+    _refuse_foreign(output)
+    # Everything goes to a staging directory that replaces output/ only when all succeeded,
+    # so a failed build leaves the last good output and a rename leaves no stale files.
+    staging = output.with_name(f".{output.name}.building")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    (staging / OUTPUT_MARKER).write_text("made by python -m pipeline build\n", encoding="utf-8")
+    try:
+        html.write_assets(staging)
+        body = html.body_html(document)
+        artifacts: list[Artifact] = []
+        for edition in publication.editions:
+            artifacts += build_edition(publication, edition, document, body, staging)
+        entries = _landing_entries(publication, artifacts)
+        atomic.write_text(staging / "index.html", html.render_landing(publication, entries))
+        _replace(output, staging)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    log.info("Wrote %s", output)
+    moved = [Artifact(a.edition, a.kind, output / a.path.relative_to(staging)) for a in artifacts]
+    return BuildResult(output=output, landing=output / "index.html", artifacts=tuple(moved))
+
+
+def _refuse_foreign(output: Path) -> None:
+    # Replacing a directory that holds other files (a web root, a home) would delete them.
+    if output.exists() and any(output.iterdir()) and not (output / OUTPUT_MARKER).exists():
+        raise PipelineError(
+            "this directory holds files the pipeline did not make; choose an empty one", output
+        )
+
+
+def _replace(output: Path, staging: Path) -> None:
+    old = output.with_name(f".{output.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if output.exists():
+        output.rename(old)
+    staging.rename(output)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def build_edition(
@@ -60,9 +88,7 @@ def build_edition(
     """Write one edition's files into output/<edition>/."""
     edition_dir = output / edition.id
     _copy_media(document, edition_dir)
-    paths = {
-        kind: edition_dir / f"{publication.slug}{EXTENSIONS[kind]}" for kind in edition.formats
-    }
+    paths = {kind: edition_dir / f"{publication.slug}.{kind}" for kind in edition.formats}
     links = [
         html.FormatLink(path.name, html.MEDIA_TYPES[kind], html.format_label(kind, edition.lang))
         for kind, path in paths.items()

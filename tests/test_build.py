@@ -13,6 +13,7 @@ import pikepdf
 import pytest
 
 from pipeline.build import BuildResult, build
+from pipeline.errors import PipelineError, SourceError
 from pipeline.render.epub import CONFORMS_TO
 
 from .conftest import copy_sample
@@ -155,11 +156,31 @@ def test_text_only_epub_claims_no_visual_access_mode(tmp_path: Path, no_warnings
     assert "visual" not in opf and "alternativeText" not in opf
 
 
-@pytest.mark.parametrize("name", ["output"])
-def test_a_build_is_repeatable_without_leftovers(sample_build: BuildResult, name: str):
-    leftovers = [p for p in sample_build.output.rglob("*") if p.name.endswith(".tmp")]
-    assert not leftovers
-    assert sample_build.output.name == name
+def test_a_rebuild_replaces_the_output_and_a_failed_one_keeps_it(tmp_path: Path):
+    project = copy_sample(tmp_path / "p")
+    build(project)
+    config = project / "publication.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("version =", 'slug = "neu"\nversion ='), encoding="utf-8")
+    result = build(project)
+    names = sorted(p.name for p in (result.output / "de").iterdir())
+    assert names == ["media", "neu.epub", "neu.html", "neu.pdf"]  # nothing stale is left
+
+    source = project / "source" / "teil-2.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\n![](rathaus.png)\n")
+    with pytest.raises(SourceError):
+        build(project)
+    assert sorted(p.name for p in (result.output / "de").iterdir()) == names
+    assert [p.name for p in project.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_directory_with_foreign_files_is_never_replaced(tmp_path: Path):
+    project = copy_sample(tmp_path / "p")
+    (tmp_path / "www").mkdir()
+    (tmp_path / "www" / "important.txt").write_text("keep me", encoding="utf-8")
+    with pytest.raises(PipelineError, match="files the pipeline did not make"):
+        build(project, tmp_path / "www")
+    assert (tmp_path / "www" / "important.txt").read_text(encoding="utf-8") == "keep me"
 
 
 def test_the_pdf_closes_weasyprints_gaps_in_the_sample(sample_build: BuildResult):
