@@ -16,6 +16,7 @@ publish: setup
 test: setup
 	$(VENV)/bin/ruff check pipeline tests
 	$(VENV)/bin/ruff format --check pipeline tests
+	$(VENV)/bin/mypy pipeline
 	$(PYTHON) -m pytest -q
 
 setup: system $(VENV)/.installed $(NODE_MODULES)/.installed

@@ -29,9 +29,3 @@ def write_text(target: Path, text: str) -> None:
     """Write `text` to `target` atomically, as UTF-8."""
     with atomic_path(target) as temp:
         temp.write_text(text, encoding="utf-8")
-
-
-def write_bytes(target: Path, data: bytes) -> None:
-    """Write `data` to `target` atomically."""
-    with atomic_path(target) as temp:
-        temp.write_bytes(data)

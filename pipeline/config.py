@@ -12,6 +12,7 @@ from typing import Any
 from babel import Locale, UnknownLocaleError
 
 from pipeline.errors import ConfigError, read_utf8
+from pipeline.i18n import text_direction
 
 CONFIG_NAME = "publication.toml"
 FORMATS = ("html", "pdf", "epub")
@@ -48,8 +49,7 @@ class Edition:
     @property
     def dir(self) -> str:
         """Return the writing direction of the edition's language, "ltr" or "rtl"."""
-        order = Locale.parse(self.lang, sep="-").character_order
-        return "rtl" if order == "right-to-left" else "ltr"
+        return text_direction(self.lang)
 
 
 @dataclass(frozen=True)

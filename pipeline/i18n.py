@@ -7,7 +7,7 @@ import io
 from functools import cache
 from pathlib import Path
 
-from babel import Locale
+from babel import Locale, lists
 from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -31,6 +31,17 @@ def translations(lang: str) -> NullTranslations:
             buffer.seek(0)
             return Translations(buffer)
     return NullTranslations()
+
+
+def text_direction(lang: str) -> str:
+    """Return "rtl" for languages written right to left, else "ltr"."""
+    order = Locale.parse(lang, sep="-").character_order
+    return "rtl" if order == "right-to-left" else "ltr"
+
+
+def format_list(items: list[str], lang: str) -> str:
+    """Join items the way the language lists them, e.g. "A, B und C"."""
+    return lists.format_list(items, locale=Locale.parse(lang, sep="-"))
 
 
 def language_name(lang: str) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +19,30 @@ def init_publication(
     directory: Path, source: Path, title: str | None = None, publisher: str | None = None
 ) -> Path:
     """Import `source` into a new publication in `directory`; return its config path."""
-    config = directory / CONFIG_NAME
-    if config.exists():
-        raise PipelineError("a publication already exists here; choose a new directory", config)
+    if directory.exists() and any(directory.iterdir()):
+        message = (
+            "a publication already exists here"
+            if (directory / CONFIG_NAME).exists()
+            else ("this directory is not empty")
+        )
+        raise PipelineError(f"{message}; choose a new directory", directory)
     if not source.is_file():
         raise PipelineError("no such file; pass the Markdown, DOCX or ODT file to import", source)
+    # Everything is made in a staging directory, so a failed import leaves nothing behind.
+    staging = directory.with_name(f".{directory.name}.init")
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        _populate(staging, source, title, publisher)
+        load_config(staging)  # the new config must be one that builds
+        if directory.exists():
+            directory.rmdir()
+        staging.rename(directory)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return directory / CONFIG_NAME
+
+
+def _populate(directory: Path, source: Path, title: str | None, publisher: str | None) -> None:
     source_dir = directory / "source"
     for folder in (source_dir, directory / "glossary", directory / "translations"):
         folder.mkdir(parents=True, exist_ok=True)
@@ -31,20 +52,19 @@ def init_publication(
     publisher = publisher or meta.get("publisher") or meta.get("author")
     if not publisher:
         raise PipelineError("the document names no publisher; pass --publisher NAME", source)
+    lang = meta.get("lang", "de")
+    if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", lang):
+        raise PipelineError(f"the document's language '{lang}' is not a language tag", source)
     markdown_name = f"{_stem(source)}.md"
     atomic.write_text(source_dir / markdown_name, pandoc.to_markdown(_body(ast)))
-    atomic.write_text(
-        config,
-        _config_text(
-            title=title,
-            subtitle=meta.get("subtitle", ""),
-            publisher=publisher,
-            lang=meta.get("lang", "de"),
-            source=f"source/{markdown_name}",
-        ),
+    text = _config_text(
+        title=title,
+        subtitle=meta.get("subtitle", ""),
+        publisher=publisher,
+        lang=lang,
+        source=f"source/{markdown_name}",
     )
-    load_config(directory)  # the new config must be one that builds
-    return config
+    atomic.write_text(directory / CONFIG_NAME, text)
 
 
 def _meta_text(meta: dict[str, Any]) -> dict[str, str]:

@@ -23,6 +23,14 @@ WIDE_BODY = (
     '<main><h1>Willkommen</h1><div style="width: 600px">Ein fester, breiter Kasten.</div></main>'
 )
 
+# Scrolls sideways only on a narrow screen, and cannot be reached with the keyboard there.
+SCROLL_BODY = (
+    '<main><h1>Willkommen</h1><div style="overflow-x: auto"><table><tr>'
+    "<th>Donaudampfschifffahrtsgesellschaftskapitänsmütze</th>"
+    "<th>Zweite_Spalte_ohne_jeden_Umbruch_sehr_lang</th></tr>"
+    "<tr><td>1</td><td>2</td></tr></table></div></main>"
+)
+
 
 def _page(body: str) -> str:
     """Return a complete German HTML page around body."""
@@ -46,7 +54,7 @@ HtmlRun = tuple[dict[str, Path], list[Finding]]
 def html_run(tmp_path_factory: pytest.TempPathFactory) -> HtmlRun:
     """Check three pages in one browser run, as the pipeline does."""
     root = tmp_path_factory.mktemp("html")
-    pages = {"good": GOOD_BODY, "bad": BAD_BODY, "wide": WIDE_BODY}
+    pages = {"good": GOOD_BODY, "bad": BAD_BODY, "wide": WIDE_BODY, "scroll": SCROLL_BODY}
     paths = {}
     for name, body in pages.items():
         paths[name] = root / f"{name}.html"
@@ -73,6 +81,13 @@ def test_fixed_width_element_fails_reflow(html_run: HtmlRun) -> None:
     reflow = next(f for f in findings if f.rule == "reflow-320")
     assert "div" in reflow.message
     assert "reflow-320" not in _rules(findings, paths["good"])
+
+
+def test_axe_also_runs_on_a_phone_sized_screen(html_run: HtmlRun) -> None:
+    paths, findings = html_run
+    narrow = [f for f in findings if f.path == str(paths["scroll"])]
+    assert [f.rule for f in narrow] == ["scrollable-region-focusable"]
+    assert narrow[0].message.endswith("at 320 px")
 
 
 def test_no_pages_starts_no_browser() -> None:

@@ -28,5 +28,6 @@ def test_pages_match_the_golden_files(
         golden.parent.mkdir(parents=True, exist_ok=True)
         golden.write_text(built, encoding="utf-8")
     assert golden.is_file(), "no golden file yet: run pytest --update-golden once"
-    assert built == golden.read_text(encoding="utf-8"), f"{name} changed: review it, then run "
-    "pytest --update-golden"
+    assert built == golden.read_text(encoding="utf-8"), (
+        f"{name} changed: review it, then run pytest --update-golden"
+    )

@@ -87,3 +87,11 @@ def test_init_refuses_unknown_formats(tmp_path: Path):
     document.write_bytes(b"%PDF-1.7")
     with pytest.raises(PipelineError, match="cannot import '.pdf' files"):
         init_publication(tmp_path / "p", document, publisher="Stadt")
+
+
+def test_a_failed_import_leaves_nothing_behind(tmp_path: Path):
+    document = tmp_path / "x.md"
+    document.write_text('---\nlang: "de]x"\n---\n\n# Titel\n\nText.\n', encoding="utf-8")
+    with pytest.raises(PipelineError, match="'de]x' is not a language tag"):
+        init_publication(tmp_path / "p", document, publisher="Stadt")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.md"]

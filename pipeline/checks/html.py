@@ -6,6 +6,7 @@ import logging
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +84,10 @@ def _check_page(browser: Browser, path: Path, axe: Path) -> list[Finding]:
         page.goto(path.resolve().as_uri(), wait_until="load")
         findings = _run_axe(page, path, axe)
         findings += _check_reflow(page, path)
+        # Some failures only exist on a phone-sized screen (e.g. a scroll box without focus).
+        page.set_viewport_size(NARROW)
+        narrow = [f for f in _run_axe(page, path, axe, injected=True) if f not in findings]
+        findings += [replace(f, message=f"{f.message} at 320 px") for f in narrow]
     except PlaywrightError as exc:
         message = f"Chromium could not check the page: {_first_line(exc)}"
         raise ToolError(message, path) from exc
@@ -92,9 +97,10 @@ def _check_page(browser: Browser, path: Path, axe: Path) -> list[Finding]:
     return findings
 
 
-def _run_axe(page: Page, path: Path, axe: Path) -> list[Finding]:
+def _run_axe(page: Page, path: Path, axe: Path, injected: bool = False) -> list[Finding]:
     """Inject axe-core and turn every violation node into a finding."""
-    page.add_script_tag(path=str(axe))
+    if not injected:
+        page.add_script_tag(path=str(axe))
     results = page.evaluate(AXE_RUN, AXE_TAGS)
     findings = []
     for violation in results["violations"]:

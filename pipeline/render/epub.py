@@ -129,10 +129,13 @@ def _localize(raw: Path, target: Path, lang: str) -> None:
         heading = re.search(r"<h[1-6][^>]*>(.*?)</h[1-6]>", text, re.DOTALL)
         if heading and re.search(r"<title>ch\d+\.xhtml</title>", text):
             title = re.sub(r"<[^>]+>", "", heading.group(1)).strip()
-            text = re.sub(r"<title>ch\d+\.xhtml</title>", f"<title>{title}</title>", text)
+            text = re.sub(r"<title>ch\d+\.xhtml</title>", lambda _: f"<title>{title}</title>", text)
         return text
 
-    _rewrite(raw, target, fix, fonts=_subsetter(raw))
+    localized = raw.with_name("localized.epub")
+    _rewrite(raw, localized, fix)
+    # Subset last, so the fonts also cover the translated navigation labels.
+    _rewrite(localized, target, lambda _, text: text, fonts=_subsetter(localized))
 
 
 def _subsetter(epub: Path) -> Callable[[bytes], bytes]:
@@ -156,7 +159,7 @@ def _subsetter(epub: Path) -> Callable[[bytes], bytes]:
 
 
 def _landmarks_label(lang: str) -> str:
-    label = _xml_escape(translations(lang).gettext("Landmarks"))
+    label = html.escape(translations(lang).gettext("Landmarks"))
     return f'<nav epub:type="landmarks" aria-label="{label}"'
 
 
@@ -186,9 +189,3 @@ def _identifier(publication: Publication, edition: Edition) -> str:
 
 def _word_count(document: Document) -> int:
     return sum(1 for node in walk(document.ast["blocks"]) if node["t"] == "Str")
-
-
-def _xml_escape(text: str) -> str:
-    return (
-        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-    )

@@ -12,8 +12,8 @@ import jinja2
 
 from pipeline import atomic, pandoc
 from pipeline.config import Edition, Publication
-from pipeline.i18n import long_date, translations
-from pipeline.source import Document, Heading
+from pipeline.i18n import format_list, long_date, text_direction, translations
+from pipeline.source import Document, Heading, stringify
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 FONTS = Path(__file__).resolve().parent.parent / "fonts"
@@ -83,10 +83,19 @@ def body_html(document: Document) -> str:
     blocks: list[Any] = []
     for block in document.ast["blocks"]:
         if block["t"] == "Table":
-            # A wide table scrolls inside its own box instead of widening the page at 320 px.
-            block = {"t": "Div", "c": [["", ["table-scroll"], []], [block]]}
+            block = _scroll_box(block)
         blocks.append(block)
     return pandoc.to_html({**document.ast, "blocks": blocks})
+
+
+def _scroll_box(table: dict[str, Any]) -> dict[str, Any]:
+    # A wide table scrolls in its own box instead of widening the page at 320 px; the box
+    # takes keyboard focus so that it can be scrolled without a mouse.
+    caption = stringify(table["c"][1][1])
+    attributes = [["tabindex", "0"]]
+    if caption:
+        attributes += [["role", "region"], ["aria-label", caption]]
+    return {"t": "Div", "c": [["", ["table-scroll"], attributes], [table]]}
 
 
 def render_page(
@@ -105,12 +114,19 @@ def render_page(
     # pandoc's back-link is an arrow that the shipped fonts lack; words are clearer anyway.
     back = f'role="doc-backlink">{jinja2.utils.markupsafe.escape(_("Back to the text"))}</a>'
     body = body.replace('role="doc-backlink">↩︎</a>', back)
+    body = body.replace('<a href="#fnref', ' <a href="#fnref')  # not glued to the note
     return (
         environment(edition.lang)
         .get_template("page.html")
         .render(
             publication=publication,
             edition=edition,
+            lang=edition.lang,
+            dir=edition.dir,
+            assets="../assets/",
+            published_as=format_list(
+                [format_label(k, edition.lang) for k in edition.formats], edition.lang
+            ),
             toc=table_of_contents(document.headings),
             body=body,
             formats=formats,
@@ -145,7 +161,8 @@ def render_landing(publication: Publication, entries: list[dict[str, Any]]) -> s
         .render(
             publication=publication,
             lang=lang,
-            dir="ltr",
+            dir=text_direction(lang),
+            assets="assets/",
             editions=entries,
             date=long_date(publication.date, lang),
         )
