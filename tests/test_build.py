@@ -222,3 +222,13 @@ def test_the_epub_embeds_fonts_cut_to_the_characters_it_uses(sample_build: Build
     cmap = TTFont(io.BytesIO(regular)).getBestCmap()
     for character in "Hoş geldiniz, begrüßt: Zusammenleben.":
         assert ord(character) in cmap, character
+
+
+def test_each_epub_chapter_is_a_section_with_its_own_title(sample_build: BuildResult):
+    with zipfile.ZipFile(_files(sample_build)["epub"]) as archive:
+        chapters = sorted(n for n in archive.namelist() if re.search(r"/ch\d+\.xhtml$", n))
+        texts = [archive.read(n).decode("utf-8") for n in chapters]
+    titles = [re.search(r"<title>(.*?)</title>", t).group(1) for t in texts]  # type: ignore[union-attr]
+    assert titles == ["Willkommen", "Zahlen"]
+    for text, title in zip(texts, titles, strict=True):
+        assert re.search(rf"<h1[^>]*>{title}</h1>", text)

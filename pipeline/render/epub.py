@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import html
 import io
 import re
@@ -10,6 +11,7 @@ import uuid
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import yaml
 from fontTools.subset import Options, Subsetter
@@ -67,7 +69,7 @@ def write_epub(
         "lang": edition.lang,
         "dir": edition.dir,
         "publisher": publication.publisher,
-        "creator": publication.publisher,
+        "author": publication.publisher,
         "date": publication.date.isoformat(),
         "identifier": _identifier(publication, edition),
         "toc-title": _("Contents"),
@@ -83,11 +85,11 @@ def write_epub(
             f"--resource-path={edition_dir}",
             "--toc",
             "--toc-depth=3",
-            "--split-level=2",
+            "--split-level=1",
             *(f"--epub-embed-font={font}" for font in sorted(FONTS.glob("NotoSans-*.ttf"))),
         ]
         raw = Path(scratch) / "raw.epub"
-        pandoc.write_epub(document.ast, raw, args)
+        pandoc.write_epub(_chapters(document), raw, args)
         with atomic.atomic_path(target) as temp:
             _localize(raw, temp, edition.lang)
 
@@ -179,6 +181,16 @@ def _rewrite(
                 data = fonts(data)
             compress = zipfile.ZIP_STORED if info.filename == "mimetype" else zipfile.ZIP_DEFLATED
             new.writestr(info, data, compress_type=compress)
+
+
+def _chapters(document: Document) -> dict[str, Any]:
+    """Return the AST with each top section as a chapter, headed by a level-1 heading."""
+    # In the e-book the title has a page of its own, and each chapter is its own document.
+    ast = copy.deepcopy(document.ast)
+    for node in walk(ast["blocks"]):
+        if node["t"] == "Header":
+            node["c"][0] -= 1
+    return ast
 
 
 def _identifier(publication: Publication, edition: Edition) -> str:
