@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import struct
 import zipfile
-import zlib
 from pathlib import Path
 
 import pytest
@@ -12,6 +10,7 @@ import pytest
 from pipeline.checks import Finding
 from pipeline.checks.epub import check_epub
 from pipeline.checks.html import check_html
+from tests.conftest import SAMPLE
 
 GOOD_BODY = "<main><h1>Willkommen</h1><p>Ein gut lesbarer Absatz.</p></main>"
 BAD_BODY = (
@@ -167,17 +166,8 @@ CHAPTER = """<?xml version="1.0" encoding="UTF-8"?>
 
 
 def _png() -> bytes:
-    """Return a valid 1×1 black PNG."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
-    pixels = zlib.compress(b"\x00\x00")
-    return (
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
-    )
+    """Return a small PNG: the sample publication's picture."""
+    return (SAMPLE / "source" / "rathaus.png").read_bytes()
 
 
 def _write_epub(path: Path, broken: bool) -> Path:

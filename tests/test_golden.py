@@ -13,9 +13,7 @@ from .conftest import TESTS
 GOLDEN = TESTS / "golden"
 
 
-@pytest.mark.parametrize(
-    "name", ["index.html", "de/willkommen-in-musterstadt.html", "assets/style.css"]
-)
+@pytest.mark.parametrize("name", ["index.html", "de/willkommen-in-musterstadt.html"])
 def test_pages_match_the_golden_files(
     sample_build: BuildResult, request: pytest.FixtureRequest, name: str
 ):

@@ -5,9 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import shutil
-import struct
 import subprocess
-import zlib
 from pathlib import Path
 
 import pikepdf
@@ -26,6 +24,7 @@ from pipeline.render.pdf_text import (
     page_indices,
     struct_kids,
 )
+from tests.conftest import SAMPLE
 
 FONTS = Path(__file__).resolve().parents[1] / "pipeline" / "fonts"
 URL = "https://example.org/x"
@@ -61,17 +60,8 @@ BODY = f"""
 
 
 def _png() -> bytes:
-    """Return a 1x1 red PNG."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    pixels = zlib.compress(b"\x00\xff\x00\x00")
-    return b"\x89PNG\r\n\x1a\n" + b"".join(
-        (chunk(b"IHDR", header), chunk(b"IDAT", pixels), chunk(b"IEND", b""))
-    )
+    """Return a small PNG: the sample publication's picture."""
+    return (SAMPLE / "source" / "rathaus.png").read_bytes()
 
 
 def _render(directory: Path, name: str, body: str) -> Path:

@@ -57,10 +57,7 @@ def ace_cli() -> Path:
 
 def node() -> str:
     """Return the path of the node executable."""
-    found = shutil.which("node")
-    if found is None:
-        raise ToolError(f"node not found on PATH: {SETUP}")
-    return found
+    return _on_path("node")
 
 
 def chromium() -> Path:
@@ -75,9 +72,13 @@ def chromium() -> Path:
 
 def java() -> str:
     """Return the path of the java executable."""
-    found = shutil.which("java")
+    return _on_path("java")
+
+
+def _on_path(name: str) -> str:
+    found = shutil.which(name)
     if found is None:
-        raise ToolError(f"java not found on PATH: {SETUP}")
+        raise ToolError(f"{name} not found on PATH: {SETUP}")
     return found
 
 
