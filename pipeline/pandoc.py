@@ -25,6 +25,11 @@ def read_markdown(path: Path) -> Ast:
     return json.loads(_run(lambda: pypandoc.convert_file(str(path), "json", format=MARKDOWN)))
 
 
+def read_markdown_text(text: str) -> Ast:
+    """Parse Markdown text into pandoc's JSON AST."""
+    return json.loads(_run(lambda: pypandoc.convert_text(text, "json", format=MARKDOWN)))
+
+
 def to_html(ast: Ast) -> str:
     """Render an AST as an HTML5 fragment (no <html> shell)."""
     # Unwrapped lines keep each element on one line, for the renderers' small rewrites.
