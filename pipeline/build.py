@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import atomic
+from pipeline.catalogs import translated_editions
 from pipeline.config import Edition, Publication, load_config
 from pipeline.errors import PipelineError
 from pipeline.i18n import file_size, language_name
@@ -40,6 +41,15 @@ class BuildResult:
 def build(root: Path, output: Path | None = None) -> BuildResult:
     """Build every edition of the publication in `root`; read and validate all before writing."""
     publication = load_config(root)
+    untranslatable = translated_editions(publication)
+    if untranslatable:
+        # Rendering translations is not built yet; a reader must never get German text
+        # labelled as another language.
+        raise PipelineError(
+            f"edition '{untranslatable[0].id}' is a translation, and translated editions "
+            "cannot be rendered yet; keep it out of [editions] until they can",
+            publication.config_path,
+        )
     document = load_document(publication)
     output = (output or publication.root / "output").resolve()
     _refuse_foreign(output)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 from pathlib import Path
@@ -72,6 +73,63 @@ def _init(args: argparse.Namespace) -> int:
     return 0
 
 
+def _catalogs(args: argparse.Namespace) -> int:
+    from pipeline.catalogs import update_catalogs
+    from pipeline.config import load_config
+
+    changes = update_catalogs(load_config(args.project))
+    if not changes:
+        print("no translated editions in the config; add one such as [editions.tr]")
+    for change in changes:
+        print(
+            f"updated {_shown(change.path)}: {change.added} new, {change.stale} stale, "
+            f"{change.obsolete} obsolete"
+        )
+    return 0
+
+
+def _status(args: argparse.Namespace) -> int:
+    from pipeline.config import load_config
+    from pipeline.review import STATUSES, edition_summaries
+
+    summaries = edition_summaries(load_config(args.project))
+    if args.json:
+        data = {
+            edition: {**s.counts, "total": s.total, "approved_share": round(s.approved_share, 4)}
+            for edition, s in summaries.items()
+        }
+        print(json.dumps(data, indent=2))
+    else:
+        print(f"{'edition':10}" + "".join(f"{name:>10}" for name in STATUSES) + f"{'share':>10}")
+        for edition, summary in summaries.items():
+            counts = "".join(f"{summary.counts[name]:>10}" for name in STATUSES)
+            print(f"{edition:10}{counts}{summary.approved_share:>10.0%}")
+    short = [e for e, s in summaries.items() if s.counts["approved"] < s.total]
+    if args.require == "approved" and short:
+        print(f"error: not fully approved: {', '.join(short)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _approve(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from pipeline.config import load_config
+    from pipeline.review import approve_segments
+
+    publication = load_config(args.project)
+    count = approve_segments(
+        publication,
+        args.lang,
+        args.reviewer,
+        args.segment or [],
+        args.all_drafts,
+        dt.datetime.now(dt.UTC),
+    )
+    print(f"approved {count} segment(s) of {args.lang} as {args.reviewer}")
+    return 0
+
+
 def _shown(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd()))
@@ -95,6 +153,26 @@ def _parser() -> argparse.ArgumentParser:
         command = commands.add_parser(name, help=text, description=text)
         _project_options(command)
         command.set_defaults(run=run)
+    catalogs = commands.add_parser(
+        "catalogs", help="create or update translations/<edition>.po from the German source"
+    )
+    _project_option(catalogs)
+    catalogs.set_defaults(run=_catalogs)
+    status = commands.add_parser("status", help="count each segment status per edition")
+    _project_option(status)
+    status.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    status.add_argument(
+        "--require", choices=["approved"], help="exit 1 if an edition is not fully approved"
+    )
+    status.set_defaults(run=_status)
+    approve = commands.add_parser("approve", help="record a reviewer's approval of drafts")
+    _project_option(approve)
+    approve.add_argument("--lang", required=True, metavar="EDITION", help="the edition id")
+    approve.add_argument("--reviewer", required=True, metavar="NAME")
+    which = approve.add_mutually_exclusive_group(required=True)
+    which.add_argument("--segment", action="append", metavar="ID", help="a segment id")
+    which.add_argument("--all-drafts", action="store_true", help="every draft of the edition")
+    approve.set_defaults(run=_approve)
     init = commands.add_parser(
         "init",
         help="create a new publication from a Markdown, DOCX or ODT file",
@@ -108,7 +186,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _project_options(command: argparse.ArgumentParser) -> None:
+def _project_option(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--project",
         type=Path,
@@ -116,6 +194,10 @@ def _project_options(command: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="the publication's directory, with publication.toml (default: .)",
     )
+
+
+def _project_options(command: argparse.ArgumentParser) -> None:
+    _project_option(command)
     command.add_argument(
         "--output",
         type=Path,

@@ -9,6 +9,7 @@ lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
 have chromium || need+=(chromium)              # axe-core and Ace run in it
 have java || need+=(default-jre-headless)      # EPUBCheck
 have pdffonts || need+=(poppler-utils)         # pdffonts/pdftotext in the tests
+have msgfmt || need+=(gettext)                 # msgfmt checks the PO catalogs in the tests
 have node || need+=(nodejs)                    # Ace by DAISY, axe-core
 have npm || need+=(npm)
 lib libpango-1.0.so.0 || need+=(libpango-1.0-0)     # WeasyPrint

@@ -1,0 +1,151 @@
+"""Segment status (missing, draft, approved, stale) kept in the PO files, and approval.
+
+The status lives in the catalog itself, in forms that Poedit and Weblate keep:
+- missing: the msgstr is empty;
+- draft: a translation without a valid approval; a translator comment "origin: machine"
+  marks a machine draft, anything else is a person's draft;
+- approved: a translator comment "approved: NAME, DATE, SOURCE-HASH", where the hash is
+  of the German it approved, so that a changed German text is never silently approved;
+- stale: the German changed since the translation was made or approved: the fuzzy flag,
+  with the previous German kept (#| msgid). Clearing the flag (in Poedit or Weblate) means
+  the translation was looked at again; it is then a draft that can be approved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from babel.messages.catalog import Catalog, Message
+
+from pipeline.catalogs import (
+    catalog_path,
+    read_catalog,
+    template,
+    translated_editions,
+    write_catalog,
+)
+from pipeline.config import Publication
+from pipeline.errors import PipelineError
+
+STATUSES = ("missing", "draft", "approved", "stale")
+_APPROVED = re.compile(r"^approved: (?P<who>.+), (?P<when>\S+), (?P<hash>[0-9a-f]{12})$")
+
+
+@dataclass(frozen=True)
+class Summary:
+    """How many segments of one catalog have each status."""
+
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        """Return the number of segments."""
+        return sum(self.counts.values())
+
+    @property
+    def approved_share(self) -> float:
+        """Return the share of approved segments, 0 to 1."""
+        return self.counts["approved"] / self.total if self.total else 1.0
+
+
+def source_hash(message: Message) -> str:
+    """Return a short hash of an entry's German text and context."""
+    return hashlib.sha256(f"{message.context or ''}\x04{message.id}".encode()).hexdigest()[:12]
+
+
+def status(message: Message) -> str:
+    """Return a segment's status: missing, draft, approved or stale."""
+    if not message.string:
+        return "missing"
+    approval = _approval(message)
+    if message.fuzzy and (message.previous_id or approval):
+        return "stale"  # the German changed and nobody has looked at the translation since
+    if approval and approval.group("hash") == source_hash(message) and not message.fuzzy:
+        return "approved"
+    return "draft"
+
+
+def origin(message: Message) -> str:
+    """Return who made a draft: "machine" or "person"."""
+    return "machine" if "origin: machine" in message.user_comments else "person"
+
+
+def summarize(catalog: Catalog) -> Summary:
+    """Count the statuses of every segment in a catalog."""
+    counts = Counter({name: 0 for name in STATUSES})
+    counts.update(status(m) for m in catalog if m.id)
+    return Summary(dict(counts))
+
+
+def approve(message: Message, reviewer: str, when: dt.datetime) -> None:
+    """Record that `reviewer` approved this translation; refuse what is not a draft."""
+    current = status(message)
+    if current == "stale":
+        raise PipelineError(
+            f"segment {segment_id(message)} is stale: the German changed since it was "
+            "translated; review the translation (clear its fuzzy flag) first"
+        )
+    if current != "draft":
+        raise PipelineError(f"segment {segment_id(message)} is {current}, not a draft")
+    stamp = when.astimezone(dt.UTC).isoformat(timespec="seconds")
+    comments = [c for c in message.user_comments if not _APPROVED.match(c)]
+    message.user_comments = comments + [f"approved: {reviewer}, {stamp}, {source_hash(message)}"]
+    message.flags.discard("fuzzy")
+
+
+def segment_id(message: Message) -> str:
+    """Return the id reviewers use for a segment: the hash of its German text."""
+    return source_hash(message)
+
+
+def _approval(message: Message) -> re.Match[str] | None:
+    return next((m for c in message.user_comments if (m := _APPROVED.match(c))), None)
+
+
+def edition_summaries(publication: Publication) -> dict[str, Summary]:
+    """Summarize every translated edition's catalog; a missing catalog counts all missing."""
+    pot = template(publication)
+    summaries = {}
+    for edition in translated_editions(publication):
+        path = catalog_path(publication, edition)
+        if path.exists():
+            summaries[edition.id] = summarize(read_catalog(path, edition.lang))
+        else:
+            summaries[edition.id] = Summary({**dict.fromkeys(STATUSES, 0), "missing": len(pot)})
+    return summaries
+
+
+def approve_segments(
+    publication: Publication,
+    edition_id: str,
+    reviewer: str,
+    segments: list[str],
+    all_drafts: bool,
+    now: dt.datetime,
+) -> int:
+    """Approve the given segments (or every draft) of one edition; return how many."""
+    edition = next((e for e in translated_editions(publication) if e.id == edition_id), None)
+    if edition is None:
+        raise PipelineError(
+            f"no translated edition '{edition_id}' in the config", publication.config_path
+        )
+    path = catalog_path(publication, edition)
+    if not path.exists():
+        raise PipelineError("no catalog yet; run `python -m pipeline catalogs` first", path)
+    catalog = read_catalog(path, edition.lang)
+    chosen = [
+        m
+        for m in catalog
+        if m.id and (segment_id(m) in segments or (all_drafts and status(m) == "draft"))
+    ]
+    unknown = set(segments) - {segment_id(m) for m in catalog if m.id}
+    if unknown:
+        raise PipelineError(f"no segment {', '.join(sorted(unknown))} in this catalog", path)
+    for message in chosen:
+        approve(message, reviewer, now)
+    write_catalog(catalog, path)
+    return len(chosen)
