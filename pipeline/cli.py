@@ -153,6 +153,21 @@ def _parser() -> argparse.ArgumentParser:
         command = commands.add_parser(name, help=text, description=text)
         _project_options(command)
         command.set_defaults(run=run)
+    _add_translation_commands(commands)
+    init = commands.add_parser(
+        "init",
+        help="create a new publication from a Markdown, DOCX or ODT file",
+        description="Create a new publication (config, source/, glossary/, translations/).",
+    )
+    init.add_argument("directory", type=Path, help="the new publication's directory")
+    init.add_argument("--from", dest="source", type=Path, required=True, metavar="FILE")
+    init.add_argument("--title", help="the title, if the file has none")
+    init.add_argument("--publisher", help="who publishes it, if the file does not say")
+    init.set_defaults(run=_init)
+    return parser
+
+
+def _add_translation_commands(commands: argparse._SubParsersAction) -> None:
     catalogs = commands.add_parser(
         "catalogs", help="create or update translations/<edition>.po from the German source"
     )
@@ -173,17 +188,6 @@ def _parser() -> argparse.ArgumentParser:
     which.add_argument("--segment", action="append", metavar="ID", help="a segment id")
     which.add_argument("--all-drafts", action="store_true", help="every draft of the edition")
     approve.set_defaults(run=_approve)
-    init = commands.add_parser(
-        "init",
-        help="create a new publication from a Markdown, DOCX or ODT file",
-        description="Create a new publication (config, source/, glossary/, translations/).",
-    )
-    init.add_argument("directory", type=Path, help="the new publication's directory")
-    init.add_argument("--from", dest="source", type=Path, required=True, metavar="FILE")
-    init.add_argument("--title", help="the title, if the file has none")
-    init.add_argument("--publisher", help="who publishes it, if the file does not say")
-    init.set_defaults(run=_init)
-    return parser
 
 
 def _project_option(command: argparse.ArgumentParser) -> None:
