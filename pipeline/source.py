@@ -82,10 +82,15 @@ def load_document(publication: Publication) -> Document:
     api_version = parsed[0][1]["pandoc-api-version"]
     ast = {"pandoc-api-version": api_version, "meta": {}, "blocks": blocks}
     _unique_ids(ast)
+    return describe(ast, tuple(images))
+
+
+def describe(ast: dict[str, Any], images: tuple[Image, ...]) -> Document:
+    """Wrap a sanitized AST with what the renderers need to know about it."""
     return Document(
         ast=ast,
         headings=tuple(_headings(ast)),
-        images=tuple(images),
+        images=images,
         lang_spans=tuple(_lang_spans(ast)),
         has_tables=any(node["t"] == "Table" for node in walk(ast["blocks"])),
     )
