@@ -29,6 +29,18 @@ def copy_sample(target: Path) -> Path:
     return target
 
 
+def sample_with_turkish(target: Path) -> Path:
+    """Copy the sample, add a Turkish edition and create its (empty) catalog."""
+    from pipeline.catalogs import update_catalogs
+    from pipeline.config import load_config
+
+    project = copy_sample(target)
+    config = project / "publication.toml"
+    config.write_text(config.read_text(encoding="utf-8") + '\n[editions.tr]\nlang = "tr"\n')
+    update_catalogs(load_config(project))
+    return project
+
+
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     """Build the sample publication once, into a temporary copy."""

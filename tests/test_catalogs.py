@@ -15,7 +15,7 @@ from pipeline.config import load_config
 from pipeline.errors import PipelineError
 from pipeline.review import approve_segments, edition_summaries, segment_id, status
 
-from .conftest import copy_sample
+from .conftest import sample_with_turkish
 
 QUOTE = "Ein Zitat aus dem Stadtrat: Wir gestalten das Zusammenleben gemeinsam."
 NOW = dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC)
@@ -24,10 +24,7 @@ NOW = dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC)
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """The sample with a Turkish edition whose catalog holds a draft for every segment."""
-    project = copy_sample(tmp_path / "p")
-    config = project / "publication.toml"
-    config.write_text(config.read_text(encoding="utf-8") + '\n[editions.tr]\nlang = "tr"\n')
-    update_catalogs(load_config(project))
+    project = sample_with_turkish(tmp_path / "p")
     path = project / "translations" / "tr.po"
     catalog = read_catalog(path, "tr")
     for message in catalog:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.catalogs import read_catalog, update_catalogs, write_catalog
+from pipeline.catalogs import read_catalog, write_catalog
 from pipeline.config import load_config
 from pipeline.localize import localize
 from pipeline.render.html import body_html
@@ -15,7 +15,7 @@ from pipeline.review import approve_segments, segment_id
 from pipeline.segments import MarkupError
 from pipeline.source import load_document
 
-from .conftest import copy_sample
+from .conftest import sample_with_turkish
 
 LINK = (
     'Dieser Text begrüßt alle Menschen in der Stadt: <span lang="en">Welcome to our city</span> '
@@ -32,10 +32,7 @@ LINK_TR = (
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """The sample with a Turkish catalog: one approved paragraph, one draft heading."""
-    project = copy_sample(tmp_path / "p")
-    config = project / "publication.toml"
-    config.write_text(config.read_text(encoding="utf-8") + '\n[editions.tr]\nlang = "tr"\n')
-    update_catalogs(load_config(project))
+    project = sample_with_turkish(tmp_path / "p")
     path = project / "translations" / "tr.po"
     catalog = read_catalog(path, "tr")
     catalog[LINK].string = LINK_TR

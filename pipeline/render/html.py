@@ -10,7 +10,7 @@ from typing import Any
 
 import jinja2
 
-from pipeline import atomic, pandoc
+from pipeline import pandoc
 from pipeline.config import Edition, Publication
 from pipeline.i18n import format_list, long_date, text_direction, translations
 from pipeline.source import Document, Heading, stringify
@@ -67,15 +67,13 @@ def format_label(kind: str, lang: str) -> str:
 
 
 def write_assets(output: Path) -> None:
-    """Copy the stylesheets and fonts that every HTML page links to."""
+    """Copy the stylesheets and fonts that every HTML page links to (into a fresh staging dir)."""
     assets = output / "assets"
+    (assets / "fonts").mkdir(parents=True)
     for name in ("style.css", "print.css"):
-        atomic.write_text(assets / name, (TEMPLATES / name).read_text(encoding="utf-8"))
+        shutil.copyfile(TEMPLATES / name, assets / name)
     for font in sorted(FONTS.glob("*.ttf")) + [FONTS / "OFL.txt"]:
-        target = assets / "fonts" / font.name
-        if not target.exists() or target.stat().st_size != font.stat().st_size:
-            with atomic.atomic_path(target) as temp:
-                shutil.copyfile(font, temp)
+        shutil.copyfile(font, assets / "fonts" / font.name)
 
 
 def body_html(document: Document) -> str:
