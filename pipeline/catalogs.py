@@ -1,9 +1,9 @@
 """The only module that reads and writes the PO catalogs in translations/, through Babel.
 
 Conventions (see docs/translations.md): the msgid is a segment's German text in segment
-markup (pipeline/segments.py); there is no msgctxt except "title" and "subtitle" for the
-publication's metadata; each entry carries its source locations (#:) and its kind (#.).
-A stale entry keeps the German it was translated from as its previous msgid (#| msgid).
+markup (pipeline/segments.py); there is no msgctxt except for the publication's metadata
+("title", "subtitle", "publisher", "version"); each entry carries its source locations
+(#:) and its kind (#.). A stale entry keeps the German it was translated from as its previous msgid (#| msgid).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from pipeline.config import Edition, Publication
 from pipeline.errors import PipelineError, read_utf8
 from pipeline.segments import to_markup, units
 
+METADATA = ("title", "subtitle", "publisher", "version")  # translated, with the field as msgctxt
 _PREVIOUS = re.compile(r'^\| (msgctxt|msgid) (".*")$')
 
 
@@ -47,9 +48,9 @@ def translated_editions(publication: Publication) -> list[Edition]:
 def template(publication: Publication) -> Catalog:
     """Collect every segment of the German source into a template catalog."""
     catalog = Catalog(project=publication.title, fuzzy=False)
-    catalog.add(publication.title, context="title", auto_comments=["kind: title"])
-    if publication.subtitle:
-        catalog.add(publication.subtitle, context="subtitle", auto_comments=["kind: subtitle"])
+    for field in METADATA:
+        if text := getattr(publication, field):
+            catalog.add(text, context=field, auto_comments=[f"kind: {field}"])
     for path in publication.sources:
         lines = read_utf8(path).splitlines()
         relative = path.relative_to(publication.root).as_posix()
