@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import atomic
-from pipeline.catalogs import translated_editions
 from pipeline.config import Edition, Publication, load_config
 from pipeline.errors import PipelineError
 from pipeline.i18n import file_size, language_name
+from pipeline.localize import EditionText, edition_text
 from pipeline.render import epub, html, pdf
 from pipeline.source import Document, load_document
 
@@ -41,15 +41,6 @@ class BuildResult:
 def build(root: Path, output: Path | None = None) -> BuildResult:
     """Build every edition of the publication in `root`; read and validate all before writing."""
     publication = load_config(root)
-    untranslatable = translated_editions(publication)
-    if untranslatable:
-        # Rendering translations is not built yet; a reader must never get German text
-        # labelled as another language.
-        raise PipelineError(
-            f"edition '{untranslatable[0].id}' is a translation, and translated editions "
-            "cannot be rendered yet; keep it out of [editions] until they can",
-            publication.config_path,
-        )
     document = load_document(publication)
     output = (output or publication.root / "output").resolve()
     _refuse_foreign(output)
@@ -61,11 +52,12 @@ def build(root: Path, output: Path | None = None) -> BuildResult:
     (staging / OUTPUT_MARKER).write_text("made by python -m pipeline build\n", encoding="utf-8")
     try:
         html.write_assets(staging)
-        body = html.body_html(document)
+        # Every catalog is read and checked before the first file is written.
+        texts = {e.id: edition_text(publication, e, document) for e in publication.editions}
         artifacts: list[Artifact] = []
         for edition in publication.editions:
-            artifacts += build_edition(publication, edition, document, body, staging)
-        entries = _landing_entries(publication, artifacts)
+            artifacts += build_edition(publication, edition, texts, staging)
+        entries = _landing_entries(publication, texts, artifacts)
         atomic.write_text(staging / "index.html", html.render_landing(publication, entries))
         _replace(output, staging)
     finally:
@@ -93,25 +85,34 @@ def _replace(output: Path, staging: Path) -> None:
 
 
 def build_edition(
-    publication: Publication, edition: Edition, document: Document, body: str, output: Path
+    publication: Publication, edition: Edition, texts: dict[str, EditionText], output: Path
 ) -> list[Artifact]:
     """Write one edition's files into output/<edition>/."""
+    text = texts[edition.id]
     edition_dir = output / edition.id
-    _copy_media(document, edition_dir)
+    _copy_media(text.document, edition_dir)
     paths = {kind: edition_dir / f"{publication.slug}.{kind}" for kind in edition.formats}
     links = [
         html.FormatLink(path.name, html.MEDIA_TYPES[kind], html.format_label(kind, edition.lang))
         for kind, path in paths.items()
         if kind != "html"
     ]
+    languages = _language_links(publication, edition)
+    body = html.body_html(text.document)
     if "html" in paths:
-        page = html.render_page(publication, edition, document, body, links, for_print=False)
+        page = html.render_page(edition, text, body, links, languages, for_print=False)
         atomic.write_text(paths["html"], page)
     if "pdf" in paths:
-        source = html.render_page(publication, edition, document, body, [], for_print=True)
-        pdf.write_pdf(source, paths["pdf"], paths["pdf"], document.lang_spans)
+        source = html.render_page(edition, text, body, [], [], for_print=True)
+        # Metadata without a translation is in the source language, like the German fallback.
+        untranslated = tuple(
+            (publication.source_language, getattr(publication, field))
+            for field in sorted(text.untranslated)
+        )
+        lang_spans = text.document.lang_spans + untranslated
+        pdf.write_pdf(source, paths["pdf"], paths["pdf"], lang_spans)
     if "epub" in paths:
-        epub.write_epub(publication, edition, document, edition_dir, paths["epub"])
+        epub.write_epub(edition, text, edition_dir, paths["epub"])
     for kind, path in paths.items():
         log.info("Wrote %s (%s)", path, kind)
     return [Artifact(edition.id, kind, path) for kind, path in paths.items()]
@@ -123,9 +124,29 @@ def _copy_media(document: Document, edition_dir: Path) -> None:
             shutil.copyfile(image.path, temp)
 
 
-def _landing_entries(publication: Publication, artifacts: list[Artifact]) -> list[dict[str, Any]]:
+def _language_links(publication: Publication, edition: Edition) -> list[html.LanguageLink]:
+    """Link every edition's web page, named in its own language, for the language switcher."""
+    if len(publication.editions) < 2:
+        return []
+    return [
+        html.LanguageLink(
+            href=f"../{other.id}/{publication.slug}.html",
+            lang=other.lang,
+            dir=other.dir,
+            name=language_name(other.lang),
+            current=other.id == edition.id,
+        )
+        for other in publication.editions
+        if "html" in other.formats
+    ]
+
+
+def _landing_entries(
+    publication: Publication, texts: dict[str, EditionText], artifacts: list[Artifact]
+) -> list[dict[str, Any]]:
     entries = []
     for edition in publication.editions:
+        text = texts[edition.id]
         files = [a for a in artifacts if a.edition == edition.id]
         formats = [
             html.FormatLink(
@@ -142,6 +163,14 @@ def _landing_entries(publication: Publication, artifacts: list[Artifact]) -> lis
                 "lang": edition.lang,
                 "dir": edition.dir,
                 "name": language_name(edition.lang),
+                "title": text.publication.title,
+                "title_lang": publication.source_language
+                if "title" in text.untranslated
+                else edition.lang,
+                "draft": text.draft,
+                "status": html.edition_status(
+                    text, edition.lang, original=edition.lang == publication.source_language
+                ),
                 "formats": formats,
             }
         )

@@ -3,7 +3,8 @@
 Conventions (see docs/translations.md): the msgid is a segment's German text in segment
 markup (pipeline/segments.py); there is no msgctxt except for the publication's metadata
 ("title", "subtitle", "publisher", "version"); each entry carries its source locations
-(#:) and its kind (#.). A stale entry keeps the German it was translated from as its previous msgid (#| msgid).
+(#:) and its kind (#.). A stale entry keeps the German it was translated from as its
+previous msgid (#| msgid).
 """
 
 from __future__ import annotations

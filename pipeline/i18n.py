@@ -11,7 +11,7 @@ from babel import Locale, lists
 from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations, Translations
 
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -45,8 +45,10 @@ def format_list(items: list[str], lang: str) -> str:
 
 
 def language_name(lang: str) -> str:
-    """Return a language's name in that language itself, e.g. "Deutsch", "Türkçe"."""
-    name = Locale.parse(lang, sep="-").get_display_name(Locale.parse(lang, sep="-")) or lang
+    """Return a language's name in that language itself, e.g. "Deutsch", "Türkçe", "English"."""
+    locale = Locale.parse(lang, sep="-")
+    # The language alone: a reader looks for "English", not "English (United Kingdom)".
+    name = locale.languages.get(locale.language) or locale.get_display_name(locale) or lang
     return name[:1].upper() + name[1:]
 
 
@@ -61,3 +63,10 @@ def file_size(size: int, lang: str) -> str:
     if size >= 1_000_000:
         return f"{format_decimal(size / 1_000_000, format='#,##0.0', locale=locale)} MB"
     return f"{format_decimal(max(1, round(size / 1000)), locale=locale)} kB"
+
+
+def percent(share: float, lang: str) -> str:
+    """Format a share of 0 to 1 as a whole percentage, e.g. "85 %" in German."""
+    # Rounded down, so that 99.6 % approved never reads as 100 %.
+    whole = int(share * 100 + 1e-9) / 100
+    return format_percent(whole, locale=Locale.parse(lang, sep="-"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,9 +11,66 @@ from typing import Any
 
 from babel.messages.catalog import Catalog, Message
 
+from pipeline.catalogs import METADATA, catalog_path, read_catalog
+from pipeline.config import Edition, Publication
 from pipeline.review import segment_id, status
 from pipeline.segments import MarkupError, from_markup, to_markup, units
 from pipeline.source import Document, describe
+
+
+@dataclass(frozen=True)
+class EditionText:
+    """Everything an edition says: its metadata and document, and how far it is reviewed."""
+
+    publication: Publication  # title, subtitle, publisher, version in the edition's language
+    document: Document
+    untranslated: frozenset[str]  # metadata fields still in the source language
+    approved: int  # segments (metadata included) shown as approved or original text
+    total: int
+    draft: bool  # published with unreviewed text, and marked as a draft everywhere
+
+    @property
+    def approved_share(self) -> float:
+        """Return the share of approved segments, 0 to 1."""
+        return self.approved / self.total if self.total else 1.0
+
+
+def edition_text(publication: Publication, edition: Edition, document: Document) -> EditionText:
+    """Translate the document and metadata for `edition`, as draft if the policy demands it."""
+    source = publication.source_language
+    if edition.lang == source:
+        return EditionText(publication, document, frozenset(), 1, 1, draft=False)
+    path = catalog_path(publication, edition)
+    catalog = read_catalog(path, edition.lang) if path.exists() else Catalog(fuzzy=False)
+    # The share counts the current German text, so that a catalog not yet updated after an
+    # edit can never make an edition look more reviewed than it is.
+    final = localize(document, catalog, path, source, include_unapproved=False)
+    fields = {f: getattr(publication, f) for f in METADATA if getattr(publication, f)}
+    approved = final.used.get("approved", 0) + sum(
+        1 for f, text in fields.items() if _metadata_status(catalog, f, text) == "approved"
+    )
+    total = sum(final.used.values()) + len(fields)
+    draft = approved < total * publication.policies.min_approved_share
+    text = localize(document, catalog, path, source, include_unapproved=True) if draft else final
+    usable = ("approved", "draft", "stale") if draft else ("approved",)
+    translated: dict[str, Any] = {}
+    for field, german in fields.items():
+        message = catalog.get(german, context=field)
+        if message and status(message) in usable:
+            translated[field] = str(message.string)
+    return EditionText(
+        publication=dataclasses.replace(publication, **translated),
+        document=text.document,
+        untranslated=frozenset(fields) - set(translated),
+        approved=approved,
+        total=total,
+        draft=draft,
+    )
+
+
+def _metadata_status(catalog: Catalog, field: str, german: str) -> str:
+    message = catalog.get(german, context=field)
+    return status(message) if message else "missing"
 
 
 @dataclass(frozen=True)

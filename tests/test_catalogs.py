@@ -156,10 +156,10 @@ def test_status_cli_table_json_and_gate(project: Path):
 
     table = run("status")
     assert table.returncode == 0
-    assert table.stdout.splitlines()[1].split() == ["tr", "0", "26", "0", "0", "0%"]
+    assert table.stdout.splitlines()[1].split() == ["tr", "0", "28", "0", "0", "0%"]
     gate = run("status", "--json", "--require", "approved")
     assert gate.returncode == 1 and "not fully approved: tr" in gate.stderr
-    assert '"draft": 26' in gate.stdout
+    assert '"draft": 28' in gate.stdout
     assert run("approve", "--lang", "tr", "--reviewer", "Ayşe", "--all-drafts").returncode == 0
     assert run("status", "--require", "approved").returncode == 0
 

@@ -14,7 +14,8 @@ def test_the_project_config_is_valid():
     publication = load_config(REPO)
     assert publication.publisher == "Stadt Dietzenbach"
     assert publication.version == "Fortschreibung 2017/2018"
-    assert [e.id for e in publication.editions] == ["de"]
+    assert [e.id for e in publication.editions] == ["de", "en-GB", "tr", "ar", "pl", "ru", "uk"]
+    assert {e.id: e.dir for e in publication.editions}["ar"] == "rtl"
     assert publication.editions[0].formats == ("html", "pdf", "epub")
 
 

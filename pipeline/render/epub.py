@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import html
 import io
 import re
@@ -20,7 +21,8 @@ from fontTools.ttLib import TTFont
 from pipeline import atomic, pandoc
 from pipeline.config import Edition, Publication
 from pipeline.i18n import translations
-from pipeline.render.html import FONTS, TEMPLATES
+from pipeline.localize import EditionText
+from pipeline.render.html import FONTS, TEMPLATES, draft_notice
 from pipeline.source import Document, walk
 
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
@@ -54,16 +56,12 @@ def accessibility_metadata(document: Document, lang: str) -> dict[str, object]:
     }
 
 
-def write_epub(
-    publication: Publication,
-    edition: Edition,
-    document: Document,
-    edition_dir: Path,
-    target: Path,
-) -> None:
+def write_epub(edition: Edition, text: EditionText, edition_dir: Path, target: Path) -> None:
     """Write the edition's EPUB 3 with pandoc, then localize what pandoc leaves in English."""
     _ = translations(edition.lang).gettext
-    metadata = {
+    publication, document = text.publication, text.document
+    notice = draft_notice(text, edition.lang)
+    metadata: dict[str, object] = {
         "title": publication.title,
         "subtitle": publication.subtitle,
         "lang": edition.lang,
@@ -76,6 +74,8 @@ def write_epub(
         "page-progression-direction": edition.dir,
         **accessibility_metadata(document, edition.lang),
     }
+    if notice:
+        metadata |= {"description": notice, "subject": ["draft", _("Draft translation")]}
     with tempfile.TemporaryDirectory() as scratch:
         meta_file = Path(scratch) / "metadata.yaml"
         meta_file.write_text(yaml.safe_dump(metadata, allow_unicode=True), encoding="utf-8")
@@ -89,9 +89,9 @@ def write_epub(
             *(f"--epub-embed-font={font}" for font in sorted(FONTS.glob("NotoSans-*.ttf"))),
         ]
         raw = Path(scratch) / "raw.epub"
-        pandoc.write_epub(_chapters(document), raw, args)
+        pandoc.write_epub(_chapters(document, notice, _("Draft translation")), raw, args)
         with atomic.atomic_path(target) as temp:
-            _localize(raw, temp, edition.lang)
+            _localize(raw, temp, edition.lang, publication.date)
 
 
 def add_conformance_claim(epub: Path) -> None:
@@ -114,7 +114,7 @@ def has_conformance_claim(epub: Path) -> bool:
         return CONFORMS_TO in archive.read(opf).decode("utf-8")
 
 
-def _localize(raw: Path, target: Path, lang: str) -> None:
+def _localize(raw: Path, target: Path, lang: str, date: dt.date) -> None:
     _ = translations(lang).gettext
     labels = {
         ">Title Page<": f">{_('Title page')}<",
@@ -123,6 +123,10 @@ def _localize(raw: Path, target: Path, lang: str) -> None:
     }
 
     def fix(name: str, text: str) -> str:
+        if name.endswith(".opf"):
+            # The edition's date, not the build's time: the same text makes the same file.
+            modified = f"{date.isoformat()}T00:00:00Z"
+            text = re.sub(r'(dcterms:modified">)[^<]*', rf"\g<1>{modified}", text)
         if name.endswith("nav.xhtml"):
             for english, local in labels.items():
                 text = text.replace(english, local)
@@ -135,9 +139,9 @@ def _localize(raw: Path, target: Path, lang: str) -> None:
         return text
 
     localized = raw.with_name("localized.epub")
-    _rewrite(raw, localized, fix)
+    _rewrite(raw, localized, fix, date=date)
     # Subset last, so the fonts also cover the translated navigation labels.
-    _rewrite(localized, target, lambda _, text: text, fonts=_subsetter(localized))
+    _rewrite(localized, target, lambda _, text: text, fonts=_subsetter(localized), date=date)
 
 
 def _subsetter(epub: Path) -> Callable[[bytes], bytes]:
@@ -149,7 +153,7 @@ def _subsetter(epub: Path) -> Callable[[bytes], bytes]:
     characters = {ord(c) for c in text} | set(range(0x20, 0x7F))
 
     def subset(data: bytes) -> bytes:
-        font = TTFont(io.BytesIO(data))
+        font = TTFont(io.BytesIO(data), recalcTimestamp=False)  # same input, same bytes
         subsetter = Subsetter(Options(name_IDs=["*"], name_languages=["*"], notdef_outline=True))
         subsetter.populate(unicodes=characters)
         subsetter.subset(font)
@@ -170,6 +174,7 @@ def _rewrite(
     target: Path,
     fix: Callable[[str, str], str],
     fonts: Callable[[bytes], bytes] | None = None,
+    date: dt.date | None = None,
 ) -> None:
     # The mimetype entry must stay first and uncompressed, or the EPUB is invalid.
     with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
@@ -179,17 +184,28 @@ def _rewrite(
                 data = fix(info.filename, data.decode("utf-8")).encode("utf-8")
             elif fonts and info.filename.endswith(".ttf"):
                 data = fonts(data)
+            if date:
+                info.date_time = (date.year, date.month, date.day, 0, 0, 0)
             compress = zipfile.ZIP_STORED if info.filename == "mimetype" else zipfile.ZIP_DEFLATED
             new.writestr(info, data, compress_type=compress)
 
 
-def _chapters(document: Document) -> dict[str, Any]:
-    """Return the AST with each top section as a chapter, headed by a level-1 heading."""
+def _chapters(document: Document, notice: str, notice_title: str) -> dict[str, Any]:
+    """Return the AST with each top section as a chapter, headed by a level-1 heading.
+
+    A draft edition opens with a chapter that says so.
+    """
     # In the e-book the title has a page of its own, and each chapter is its own document.
     ast = copy.deepcopy(document.ast)
     for node in walk(ast["blocks"]):
         if node["t"] == "Header":
             node["c"][0] -= 1
+    if notice:
+        heading = ["draft-notice", [], []], [{"t": "Str", "c": notice_title}]
+        ast["blocks"][:0] = [
+            {"t": "Header", "c": [1, *heading]},
+            {"t": "Para", "c": [{"t": "Str", "c": notice}]},
+        ]
     return ast
 
 

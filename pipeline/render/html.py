@@ -12,7 +12,8 @@ import jinja2
 
 from pipeline import pandoc
 from pipeline.config import Edition, Publication
-from pipeline.i18n import format_list, long_date, text_direction, translations
+from pipeline.i18n import format_list, long_date, percent, text_direction, translations
+from pipeline.localize import EditionText
 from pipeline.source import Document, Heading, stringify
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -35,6 +36,17 @@ class FormatLink:
 
 
 @dataclass(frozen=True)
+class LanguageLink:
+    """A link to another edition's web page, named in that edition's language."""
+
+    href: str
+    lang: str
+    dir: str
+    name: str
+    current: bool
+
+
+@dataclass(frozen=True)
 class TocEntry:
     """A heading in the table of contents, with the headings below it."""
 
@@ -48,6 +60,8 @@ def environment(lang: str) -> jinja2.Environment:
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
         extensions=["jinja2.ext.i18n"],
     )
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
@@ -97,15 +111,16 @@ def _scroll_box(table: dict[str, Any]) -> dict[str, Any]:
 
 
 def render_page(
-    publication: Publication,
     edition: Edition,
-    document: Document,
+    text: EditionText,
     body: str,
     formats: list[FormatLink],
+    languages: list[LanguageLink],
     for_print: bool,
 ) -> str:
     """Render one edition's HTML page, for the screen or as the source of the PDF."""
     _ = translations(edition.lang).gettext
+    publication = text.publication
     before, between, after = (
         _("Page {page} of {pages}").replace("{page}", "\0").replace("{pages}", "\0").split("\0")
     )
@@ -121,11 +136,15 @@ def render_page(
             edition=edition,
             lang=edition.lang,
             dir=edition.dir,
+            source_lang=publication.source_language,
+            untranslated=text.untranslated,
+            draft_notice=draft_notice(text, edition.lang),
+            languages=languages,
             assets="../assets/",
             published_as=format_list(
                 [format_label(k, edition.lang) for k in edition.formats], edition.lang
             ),
-            toc=table_of_contents(document.headings),
+            toc=table_of_contents(text.document.headings),
             body=body,
             formats=formats,
             for_print=for_print,
@@ -135,6 +154,29 @@ def render_page(
             page_label_after=after,
         )
     )
+
+
+def draft_notice(text: EditionText, lang: str) -> str:
+    """Return the notice that tells readers an edition is a draft, or "" for a final one."""
+    if not text.draft:
+        return ""
+    _ = translations(lang).gettext
+    return _(
+        "This translation is a draft. A reviewer has approved {share} of its text; the rest"
+        " has not been checked yet, and text without a translation is shown in the original"
+        " language. Only the original edition is authoritative."
+    ).format(share=percent(text.approved_share, lang))
+
+
+def edition_status(text: EditionText, lang: str, original: bool) -> str:
+    """Say, in the edition's language, whether it is the original, a draft or reviewed."""
+    _ = translations(lang).gettext
+    share = percent(text.approved_share, lang)
+    if original:
+        return _("Original text")
+    if text.draft:
+        return _("Draft translation: {share} approved by reviewers").format(share=share)
+    return _("Reviewed translation: {share} approved by reviewers").format(share=share)
 
 
 def table_of_contents(headings: tuple[Heading, ...], depth: int = 3) -> list[TocEntry]:
@@ -160,6 +202,10 @@ def render_landing(publication: Publication, entries: list[dict[str, Any]]) -> s
             publication=publication,
             lang=lang,
             dir=text_direction(lang),
+            source_lang=lang,
+            untranslated=frozenset(),
+            draft_notice="",
+            languages=[],
             assets="assets/",
             editions=entries,
             date=long_date(publication.date, lang),
