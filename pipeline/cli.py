@@ -90,8 +90,13 @@ def _catalogs(args: argparse.Namespace) -> int:
 
 def _status(args: argparse.Namespace) -> int:
     from pipeline.config import load_config
-    from pipeline.review import STATUSES, edition_summaries
+    from pipeline.review import STATUSES, edition_summaries, segments
 
+    if args.segments:
+        for segment in segments(load_config(args.project), args.segments):
+            german = segment.german if len(segment.german) <= 60 else segment.german[:59] + "…"
+            print(f"{segment.id}  {segment.status:8}  {segment.origin:7}  {german}")
+        return 0
     summaries = edition_summaries(load_config(args.project))
     if args.json:
         data = {
@@ -178,6 +183,11 @@ def _add_translation_commands(commands: argparse._SubParsersAction) -> None:
     status.add_argument("--json", action="store_true", help="print JSON instead of a table")
     status.add_argument(
         "--require", choices=["approved"], help="exit 1 if an edition is not fully approved"
+    )
+    status.add_argument(
+        "--segments",
+        metavar="EDITION",
+        help="list one edition's segments instead: id, status, origin and German text",
     )
     status.set_defaults(run=_status)
     approve = commands.add_parser("approve", help="record a reviewer's approval of drafts")

@@ -18,6 +18,7 @@ import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
 
@@ -28,7 +29,7 @@ from pipeline.catalogs import (
     translated_editions,
     write_catalog,
 )
-from pipeline.config import Publication
+from pipeline.config import Edition, Publication
 from pipeline.errors import PipelineError
 
 STATUSES = ("missing", "draft", "approved", "stale")
@@ -119,6 +120,39 @@ def edition_summaries(publication: Publication) -> dict[str, Summary]:
     return summaries
 
 
+@dataclass(frozen=True)
+class Segment:
+    """One entry of a catalog as a reviewer sees it in `status --segments`."""
+
+    id: str
+    status: str
+    origin: str  # "machine" or "person" for a translation, "" when there is none
+    german: str
+
+
+def segments(publication: Publication, edition_id: str) -> list[Segment]:
+    """List every segment of one edition's catalog with its id, status and origin."""
+    edition, path = _edition_catalog(publication, edition_id)
+    catalog = read_catalog(path, edition.lang)
+    return [
+        Segment(segment_id(m), status(m), origin(m) if m.string else "", str(m.id))
+        for m in catalog
+        if m.id
+    ]
+
+
+def _edition_catalog(publication: Publication, edition_id: str) -> tuple[Edition, Path]:
+    edition = next((e for e in translated_editions(publication) if e.id == edition_id), None)
+    if edition is None:
+        raise PipelineError(
+            f"no translated edition '{edition_id}' in the config", publication.config_path
+        )
+    path = catalog_path(publication, edition)
+    if not path.exists():
+        raise PipelineError("no catalog yet; run `python -m pipeline catalogs` first", path)
+    return edition, path
+
+
 def approve_segments(
     publication: Publication,
     edition_id: str,
@@ -128,14 +162,7 @@ def approve_segments(
     now: dt.datetime,
 ) -> int:
     """Approve the given segments (or every draft) of one edition; return how many."""
-    edition = next((e for e in translated_editions(publication) if e.id == edition_id), None)
-    if edition is None:
-        raise PipelineError(
-            f"no translated edition '{edition_id}' in the config", publication.config_path
-        )
-    path = catalog_path(publication, edition)
-    if not path.exists():
-        raise PipelineError("no catalog yet; run `python -m pipeline catalogs` first", path)
+    edition, path = _edition_catalog(publication, edition_id)
     catalog = read_catalog(path, edition.lang)
     chosen = [
         m

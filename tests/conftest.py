@@ -29,6 +29,16 @@ def copy_sample(target: Path) -> Path:
     return target
 
 
+def copy_project(target: Path) -> Path:
+    """Copy this project's publication (config, source, glossary, catalogs) into `target`."""
+    target.mkdir(parents=True)
+    shutil.copy(REPO / "publication.toml", target)
+    for name in ("source", "glossary", "translations"):
+        if (REPO / name).is_dir():
+            shutil.copytree(REPO / name, target / name)
+    return target
+
+
 def sample_with_turkish(target: Path) -> Path:
     """Copy the sample, add a Turkish edition and create its (empty) catalog."""
     from pipeline.catalogs import update_catalogs
@@ -54,6 +64,18 @@ def sample_report(tmp_path_factory: pytest.TempPathFactory) -> Report:
     # Its own copy, because a passing check adds the conformance claim to the EPUB.
     project = copy_sample(tmp_path_factory.mktemp("checked") / "project")
     return run_checks(build(project).output)
+
+
+@pytest.fixture(scope="session")
+def project_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    """Build this project's seven editions once, into a temporary copy."""
+    return build(copy_project(tmp_path_factory.mktemp("editions") / "project"))
+
+
+@pytest.fixture(scope="session")
+def project_report(tmp_path_factory: pytest.TempPathFactory) -> Report:
+    """Build a copy of this project of its own and run every conformance checker on it."""
+    return run_checks(build(copy_project(tmp_path_factory.mktemp("judged") / "project")).output)
 
 
 @pytest.fixture
