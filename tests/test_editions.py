@@ -199,7 +199,8 @@ def test_a_catalog_saved_by_polib_keeps_every_status(tmp_path: Path):
 
     after = {(m.context, m.id): status(m) for m in read_catalog(path, "tr") if m.id}
     assert after == before
-    assert subprocess.run(["msgfmt", "--check-format", "-o", "/dev/null", str(path)]).returncode == 0
+    check = subprocess.run(["msgfmt", "--check-format", "-o", "/dev/null", str(path)])
+    assert check.returncode == 0
 
 
 def test_every_catalog_passes_gnu_msgfmt():
