@@ -156,6 +156,24 @@ def test_text_only_epub_claims_no_visual_access_mode(tmp_path: Path, no_warnings
     assert "visual" not in opf and "alternativeText" not in opf
 
 
+def test_metadata_is_shown_as_text_and_never_read_as_markup(tmp_path: Path):
+    project = copy_sample(tmp_path / "p")
+    title = "<img src=x onerror=alert(1)> *Musterstadt* & Co"
+    config = project / "publication.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace('"Willkommen in Musterstadt"', repr(title)), encoding="utf-8")
+    files = _files(build(project))
+    escaped = "&lt;img src=x onerror=alert(1)&gt; *Musterstadt* &amp; Co"
+    page = files["html"].read_text(encoding="utf-8")
+    assert escaped in page and "<img src=x" not in page
+    with zipfile.ZipFile(files["epub"]) as epub:
+        book = "".join(epub.read(n).decode() for n in epub.namelist() if n.endswith(("ml", "opf")))
+    assert "<dc:title" in book and f">{escaped}</dc:title>" in book
+    assert "<img src=x" not in book and "<em>Musterstadt</em>" not in book
+    with pikepdf.open(files["pdf"]) as pdf:
+        assert str(pdf.docinfo["/Title"]).startswith(title)
+
+
 def test_a_rebuild_replaces_the_output_and_a_failed_one_keeps_it(tmp_path: Path):
     project = copy_sample(tmp_path / "p")
     build(project)

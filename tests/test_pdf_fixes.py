@@ -160,6 +160,22 @@ def test_unmatched_lang_span_is_logged(
     assert langs == {"en", "fr"}
 
 
+def test_a_whole_element_in_another_language_gets_lang(tmp_path: Path) -> None:
+    # An untranslated heading or paragraph: the span fills the element and has no Span.
+    body = (
+        '<h1 lang="en">Welcome home</h1><p>Herzlich willkommen.</p>'
+        '<dl><dt>Herausgeber</dt><dd lang="en">City of Dietzenbach</dd></dl>'
+    )
+    raw = _render(tmp_path, "raw.pdf", body)
+    spans = [("en", "Welcome home"), ("en", "City of Dietzenbach")]
+    with pikepdf.open(_fix(raw, tmp_path / "fixed.pdf", spans)) as pdf:
+        tagged = {_text(pdf, e): (str(e.S), str(e.Lang)) for e in _elements(pdf) if "/Lang" in e}
+    assert tagged == {
+        "Welcome home": ("/H1", "en"),
+        "City of Dietzenbach": ("/LI", "en"),
+    }
+
+
 def _link_owners(pdf: pikepdf.Pdf) -> list[str]:
     parent_tree = number_tree(pdf.Root.StructTreeRoot.ParentTree)
     return [str(parent_tree[int(a.StructParent)].S) for a in _annotations(pdf)]

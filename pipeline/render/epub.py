@@ -14,7 +14,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import yaml
 from fontTools.subset import Options, Subsetter
 from fontTools.ttLib import TTFont
 
@@ -77,10 +76,7 @@ def write_epub(edition: Edition, text: EditionText, edition_dir: Path, target: P
     if notice:
         metadata |= {"description": notice, "subject": ["draft", _("Draft translation")]}
     with tempfile.TemporaryDirectory() as scratch:
-        meta_file = Path(scratch) / "metadata.yaml"
-        meta_file.write_text(yaml.safe_dump(metadata, allow_unicode=True), encoding="utf-8")
         args = [
-            f"--metadata-file={meta_file}",
             f"--css={TEMPLATES / 'epub.css'}",
             f"--resource-path={edition_dir}",
             "--toc",
@@ -88,10 +84,13 @@ def write_epub(edition: Edition, text: EditionText, edition_dir: Path, target: P
             "--split-level=1",
             *(f"--epub-embed-font={font}" for font in sorted(FONTS.glob("NotoSans-*.ttf"))),
         ]
+        ast = _chapters(document, notice, _("Draft translation"))
+        # Literal strings: a title or notice is never read as Markdown or raw HTML.
+        ast["meta"] = {k: _meta_value(v) for k, v in metadata.items() if v is not None}
         raw = Path(scratch) / "raw.epub"
-        pandoc.write_epub(_chapters(document, notice, _("Draft translation")), raw, args)
+        pandoc.write_epub(ast, raw, args)
         with atomic.atomic_path(target) as temp:
-            _localize(raw, temp, edition.lang, publication.date)
+            _localize(raw, temp, edition, publication.date)
 
 
 def add_conformance_claim(epub: Path) -> None:
@@ -114,7 +113,8 @@ def has_conformance_claim(epub: Path) -> bool:
         return CONFORMS_TO in archive.read(opf).decode("utf-8")
 
 
-def _localize(raw: Path, target: Path, lang: str, date: dt.date) -> None:
+def _localize(raw: Path, target: Path, edition: Edition, date: dt.date) -> None:
+    lang = edition.lang
     _ = translations(lang).gettext
     labels = {
         ">Title Page<": f">{_('Title page')}<",
@@ -127,6 +127,11 @@ def _localize(raw: Path, target: Path, lang: str, date: dt.date) -> None:
             # The edition's date, not the build's time: the same text makes the same file.
             modified = f"{date.isoformat()}T00:00:00Z"
             text = re.sub(r'(dcterms:modified">)[^<]*', rf"\g<1>{modified}", text)
+        if name.endswith(".xhtml"):
+            # pandoc's template sets lang but not dir on each document.
+            text = re.sub(
+                r"<html\b[^>]*", lambda tag: f'{tag[0]} dir="{edition.dir}"', text, count=1
+            )
         if name.endswith("nav.xhtml"):
             for english, local in labels.items():
                 text = text.replace(english, local)
@@ -207,6 +212,19 @@ def _chapters(document: Document, notice: str, notice_title: str) -> dict[str, A
             {"t": "Para", "c": [{"t": "Str", "c": notice}]},
         ]
     return ast
+
+
+def _meta_value(value: object) -> dict[str, Any]:
+    """Return a metadata value as pandoc AST metadata, strings as literal text."""
+    if isinstance(value, bool):
+        return {"t": "MetaBool", "c": value}
+    if isinstance(value, str):
+        return {"t": "MetaString", "c": value}
+    if isinstance(value, list):
+        return {"t": "MetaList", "c": [_meta_value(item) for item in value]}
+    if isinstance(value, dict):
+        return {"t": "MetaMap", "c": {key: _meta_value(item) for key, item in value.items()}}
+    raise TypeError(f"no pandoc metadata for {value!r}")
 
 
 def _identifier(publication: Publication, edition: Edition) -> str:

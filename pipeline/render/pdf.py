@@ -28,7 +28,8 @@ def write_pdf(
             raise ToolError(f"WeasyPrint could not make a valid PDF/UA file: {errors[0]}", target)
         with pikepdf.open(temp, allow_overwriting_input=True) as pdf:
             close_pdfua_gaps(pdf, lang_spans)
-            pdf.save(temp)
+            # The same HTML gives the same bytes: a rebuild changes only what changed.
+            pdf.save(temp, deterministic_id=True)
 
 
 class _Collect(logging.Handler):

@@ -191,7 +191,14 @@ def _set_span_languages(doc: _Doc, lang_spans: Sequence[tuple[str, str]]) -> Non
             continue
         match = _find_span(spans, position, expected, used)
         if match is None:
-            LOG.warning("no PDF struct element found for lang=%s span %r", lang, text)
+            # Text in another language that fills a whole element (an untranslated
+            # heading or paragraph) has no Span of its own: the element takes /Lang.
+            element = _find_element(doc, expected, used)
+            if element is None:
+                LOG.warning("no PDF struct element found for lang=%s span %r", lang, text)
+                continue
+            element.Lang = pikepdf.String(lang)
+            used.add(object_key(element))
             continue
         position, parts = match
         for part in parts:
@@ -210,6 +217,14 @@ def _find_span(
         if parts:
             # Nested lang spans come after their outer span's first part.
             return start + 1, parts
+    return None
+
+
+def _find_element(doc: _Doc, expected: str, used: set[object]) -> pikepdf.Object | None:
+    """Find the outermost struct element whose whole text is `expected`."""
+    for element in iter_elements(doc.root):
+        if object_key(element) not in used and _match_key(doc.text(element)) == expected:
+            return element
     return None
 
 
