@@ -151,6 +151,22 @@ def test_the_landing_page_gives_every_editions_status_in_its_language(
     assert "Türkçe" in landing and "العربية" in landing and "Українська" in landing
 
 
+def test_every_page_links_the_other_editions(project_build: BuildResult):
+    editions = ["de", *TRANSLATED]
+    for edition in editions:
+        page = _files(project_build, edition)["html"].read_text(encoding="utf-8")
+        head = page.split("</head>")[0]
+        alternates = re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', head)
+        others = [e for e in editions if e != edition]
+        assert alternates == [(e, f"../{e}/{SLUG}.html") for e in others], edition
+        switcher = page.split('<nav class="languages"')[1].split("</nav>")[0]
+        assert switcher.count("hreflang=") == len(editions)
+        assert (
+            f'hreflang="{edition}" dir="{TRANSLATED.get(edition, "ltr")}" aria-current="page"'
+            in switcher
+        )
+
+
 def test_approving_a_segment_changes_only_that_languages_outputs(tmp_path: Path):
     project = copy_project(tmp_path / "project")
     before = _hashes(build(project).output)
