@@ -52,9 +52,7 @@ def _pdf_body_text(path: Path, edition: str) -> str:
             page_lines = page_lines[1:]  # the running header: the title
         # pdftotext moves the spaces around numbers in right-to-left text.
         expected = footer.format(page=number, pages=len(pages))
-        assert page_lines[-1].split() == expected.split() or (
-            "".join(page_lines[-1].split()) == "".join(expected.split())
-        )
+        assert "".join(page_lines[-1].split()) == "".join(expected.split())
         lines += page_lines[:-1]
     return " ".join(" ".join(lines).split())
 
