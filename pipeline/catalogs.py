@@ -83,24 +83,33 @@ def update_catalogs(publication: Publication) -> list[CatalogChange]:
     changes = []
     for edition in translated_editions(publication):
         path = catalog_path(publication, edition)
-        catalog = read_catalog(path, edition.lang) if path.exists() else _new(publication, edition)
-        before = {m.id for m in catalog if m.id}
-        kept = {m.id: m.previous_id for m in catalog if m.previous_id}
-        catalog.update(pot, update_header_comment=False, update_creation_date=False)
-        for message in catalog:
-            # Babel forgets the previous German of an entry that was already stale.
-            if message.fuzzy and not message.previous_id and message.id in kept:
-                message.previous_id = kept[message.id]
+        before = (
+            {m.id for m in read_catalog(path, edition.lang) if m.id} if path.exists() else set()
+        )
+        catalog = current_catalog(publication, edition, pot)
         write_catalog(catalog, path)
         changes.append(
             CatalogChange(
                 path=path,
                 added=sum(1 for m in catalog if m.id and m.id not in before and not m.previous_id),
-                stale=sum(1 for m in catalog if m.id and m.previous_id and m.string),
+                stale=sum(1 for m in catalog if m.id and m.fuzzy and m.previous_id and m.string),
                 obsolete=len(catalog.obsolete),
             )
         )
     return changes
+
+
+def current_catalog(publication: Publication, edition: Edition, pot: Catalog) -> Catalog:
+    """Return an edition's catalog merged with the German source, the way msgmerge does."""
+    path = catalog_path(publication, edition)
+    catalog = read_catalog(path, edition.lang) if path.exists() else _new(publication, edition)
+    kept = {m.id: m.previous_id for m in catalog if m.previous_id}
+    catalog.update(pot, update_header_comment=False, update_creation_date=False)
+    for message in catalog:
+        # Babel forgets the previous German of an entry that was already stale.
+        if message.fuzzy and not message.previous_id and message.id in kept:
+            message.previous_id = kept[message.id]
+    return catalog
 
 
 def _new(publication: Publication, edition: Edition) -> Catalog:
@@ -128,7 +137,26 @@ def read_catalog(path: Path, lang: str) -> Catalog:
         ) from None
     for message in catalog:
         _take_previous(message)
+        message.user_comments = _unwrapped(message.user_comments)
     return catalog
+
+
+# The translator comments the pipeline writes: status records (pipeline/review.py) and
+# machine-draft notes (pipeline/translate.py).
+STATUS_COMMENTS = ("approved: ", "origin: ", "previous translation: ", "machine draft ")
+
+
+def _unwrapped(comments: list[str]) -> list[str]:
+    """Join the lines of our comments that Babel's writer wrapped at 76 characters."""
+    # Babel (like xgettext) always wraps comments; a wrapped approval would be lost.
+    joined: list[str] = []
+    for comment in comments:
+        wrapped = joined and joined[-1].startswith(STATUS_COMMENTS)
+        if wrapped and not comment.startswith(STATUS_COMMENTS):
+            joined[-1] = f"{joined[-1]} {comment}"
+        else:
+            joined.append(comment)
+    return joined
 
 
 _STRING = r'"(?:[^"\\]|\\.)*"'

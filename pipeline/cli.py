@@ -5,10 +5,15 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 from pipeline.errors import PipelineError
+
+if TYPE_CHECKING:
+    from pipeline.translate import Progress
 
 log = logging.getLogger("pipeline")
 
@@ -135,6 +140,79 @@ def _approve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _translate(args: argparse.Namespace) -> int:
+    from pipeline.config import load_config
+    from pipeline.translate import client_from_environment, translate, usage_left
+
+    publication = load_config(args.project)
+    editions = None if args.all else args.lang
+    if args.dry_run:
+        client = client_from_environment() if os.environ.get("DEEPL_AUTH_KEY") else None
+        for progress in translate(publication, editions, None):
+            print(
+                f"{progress.edition}: {progress.total} segment(s) to fill, "
+                f"{progress.estimate} characters to bill"
+            )
+        left = usage_left(client) if client else None
+        if client is None:
+            print("quota left: unknown (DEEPL_AUTH_KEY is not set)")
+        else:
+            print(f"quota left: {'unlimited' if left is None else f'{left} characters'}")
+        return 0
+    bar = _ProgressBar(sys.stderr)
+    results = translate(publication, editions, client_from_environment(), bar.show)
+    bar.close()
+    billed = sum(p.billed for p in results)
+    print(
+        f"translated {sum(p.done for p in results)} segment(s) in {len(results)} edition(s): "
+        f"{sum(p.requests for p in results)} request(s), {billed} characters billed, "
+        f"{sum(p.remembered for p in results)} from the translation memory"
+    )
+    lost = [f"{p.edition} {p.lost_markup}" for p in results if p.lost_markup]
+    if lost:
+        print(
+            f"warning: drafts that lost their markup were not used ({', '.join(lost)}); "
+            "they are in the catalog as comments for a reviewer",
+            file=sys.stderr,
+        )
+    return 0
+
+
+class _ProgressBar:
+    """One line per edition: segments done out of the total, and the characters billed."""
+
+    def __init__(self, stream: TextIO):
+        self.stream = stream
+        self.live = stream.isatty()
+        self.current: str | None = None
+
+    def show(self, progress: Progress) -> None:
+        width = 20
+        filled = width * progress.done // progress.total if progress.total else width
+        line = (
+            f"{progress.edition:6} [{'#' * filled}{'.' * (width - filled)}] "
+            f"{progress.done}/{progress.total} segments, {progress.billed} characters billed"
+        )
+        if self.current not in (None, progress.edition):
+            self._end()
+        self.current = progress.edition
+        if self.live:
+            self.stream.write(f"\r{line}")
+        elif progress.done == progress.total:
+            self.stream.write(line)
+            self.current = None
+            self.stream.write("\n")
+        self.stream.flush()
+
+    def _end(self) -> None:
+        if self.live:
+            self.stream.write("\n")
+
+    def close(self) -> None:
+        if self.current is not None:
+            self._end()
+
+
 def _shown(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd()))
@@ -198,6 +276,18 @@ def _add_translation_commands(commands: argparse._SubParsersAction) -> None:
     which.add_argument("--segment", action="append", metavar="ID", help="a segment id")
     which.add_argument("--all-drafts", action="store_true", help="every draft of the edition")
     approve.set_defaults(run=_approve)
+    translate = commands.add_parser(
+        "translate",
+        help="fill missing and stale segments with DeepL drafts (key in DEEPL_AUTH_KEY)",
+    )
+    _project_option(translate)
+    which = translate.add_mutually_exclusive_group(required=True)
+    which.add_argument("--lang", action="append", metavar="EDITION", help="an edition id")
+    which.add_argument("--all", action="store_true", help="every translated edition")
+    translate.add_argument(
+        "--dry-run", action="store_true", help="print what would be billed, send nothing"
+    )
+    translate.set_defaults(run=_translate)
 
 
 def _project_option(command: argparse.ArgumentParser) -> None:

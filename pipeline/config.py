@@ -16,6 +16,7 @@ from pipeline.i18n import text_direction
 
 CONFIG_NAME = "publication.toml"
 FORMATS = ("html", "pdf", "epub")
+FORMALITIES = ("prefer_more", "prefer_less", "more", "less", "default")  # DeepL's values
 _REQUIRED_TEXT = ("title", "publisher")
 _KNOWN_TOP = {
     "title",  # the publication's title, as on its cover
@@ -32,6 +33,7 @@ _KNOWN_TOP = {
 _KNOWN_EDITION = {
     "lang",  # BCP-47 tag of the edition's language; defaults to the edition id
     "formats",  # some of "html", "pdf", "epub"; defaults to all three
+    "formality",  # DeepL's formality for machine drafts; defaults to "prefer_more"
 }
 _KNOWN_POLICIES = {
     "min_approved_share",  # 0..1: below it, a translated edition is published as a draft
@@ -45,6 +47,7 @@ class Edition:
     id: str
     lang: str
     formats: tuple[str, ...]
+    formality: str = "prefer_more"  # DeepL's formality: a city addresses its readers formally
 
     @property
     def dir(self) -> str:
@@ -187,7 +190,11 @@ def _editions(value: Any, problems: list[str]) -> tuple[Edition, ...]:
         if not isinstance(formats, list) or not formats or not all(f in FORMATS for f in formats):
             problems.append(f"Config value '{name}.formats': expected some of {list(FORMATS)}")
             formats = []
-        editions.append(Edition(id=edition_id, lang=lang, formats=tuple(formats)))
+        formality = table.get("formality", "prefer_more")
+        if formality not in FORMALITIES:
+            problems.append(f"Config value '{name}.formality': expected one of {list(FORMALITIES)}")
+            formality = "prefer_more"
+        editions.append(Edition(edition_id, lang, tuple(formats), formality))
     return tuple(editions)
 
 

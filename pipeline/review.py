@@ -2,8 +2,9 @@
 
 The status lives in the catalog itself, in forms that Poedit and Weblate keep:
 - missing: the msgstr is empty;
-- draft: a translation without a valid approval; a translator comment "origin: machine"
-  marks a machine draft, anything else is a person's draft;
+- draft: a translation without a valid approval; a translator comment
+  "origin: machine, TEXT-HASH" marks a machine draft, as long as the translation is still
+  the text the machine gave (a reviewer's edit makes it a person's draft);
 - approved: a translator comment "approved: NAME, DATE, SOURCE-HASH", where the hash is
   of the German it approved, so that a changed German text is never silently approved;
 - stale: the German changed since the translation was made or approved: the fuzzy flag,
@@ -33,6 +34,7 @@ from pipeline.config import Edition, Publication
 from pipeline.errors import PipelineError
 
 STATUSES = ("missing", "draft", "approved", "stale")
+_MACHINE = re.compile(r"^origin: machine(?:, (?P<hash>[0-9a-f]{12}))?$")
 _APPROVED = re.compile(r"^approved: (?P<who>.+), (?P<when>\S+), (?P<hash>[0-9a-f]{12})$")
 
 
@@ -71,8 +73,22 @@ def status(message: Message) -> str:
 
 
 def origin(message: Message) -> str:
-    """Return who made a draft: "machine" or "person"."""
-    return "machine" if "origin: machine" in message.user_comments else "person"
+    """Return who made a draft: "machine", or "person" (also for a machine draft edited since)."""
+    for comment in message.user_comments:
+        if match := _MACHINE.match(comment):
+            unedited = match.group("hash") in (None, text_hash(str(message.string)))
+            return "machine" if unedited else "person"
+    return "person"
+
+
+def machine_comment(text: str) -> str:
+    """Return the comment that marks `text` as a machine draft."""
+    return f"origin: machine, {text_hash(text)}"
+
+
+def text_hash(text: str) -> str:
+    """Return a short hash of a translation."""
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
 def summarize(catalog: Catalog) -> Summary:
