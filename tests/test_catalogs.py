@@ -129,6 +129,16 @@ def test_approval_records_who_and_when_and_touches_nothing_else(project: Path):
     assert added == {f"# approved: Ayşe Yılmaz, 2026-11-24T12:00:00+00:00, {segment_id(quote)}"}
 
 
+def test_an_approval_by_a_long_name_survives_babels_comment_wrapping(project: Path):
+    reviewer = "Maria Magdalena Schmidt-Lüdenscheid, Integrationsbüro der Stadt Musterstadt"
+    quote = _catalog(project)[QUOTE]
+    approve_segments(load_config(project), "tr", reviewer, [segment_id(quote)], False, NOW)
+    text = (project / "translations" / "tr.po").read_text(encoding="utf-8")
+    assert f"# approved: {reviewer}" not in text  # Babel wrapped the comment line
+    assert _statuses(project)[QUOTE] == "approved"
+    assert f"approved: {reviewer}, 2026-11-24" in _catalog(project)[QUOTE].user_comments[-1]
+
+
 def test_a_stale_segment_cannot_be_approved_until_looked_at(project: Path):
     publication = load_config(project)
     approve_segments(publication, "tr", "Ayşe", [], True, NOW)
