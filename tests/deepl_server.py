@@ -17,7 +17,7 @@ Try it by hand (a new user can point the pipeline's translate step at it)::
 It prints its URL (``http://127.0.0.1:8123/``), logs one line per request and serves until Ctrl-C.
 In another shell, point the pipeline at it (``pipeline/translate.py`` reads these two)::
 
-    DEEPL_AUTH_KEY=KEY DEEPL_SERVER_URL=http://127.0.0.1:8123/ pipeline translate
+    DEEPL_AUTH_KEY=KEY DEEPL_SERVER_URL=http://127.0.0.1:8123/ python -m pipeline translate --all
 
 Pseudo-translation: ``"[<TARGET_LANG>] "`` + the text. With ``tag_handling`` (xml or html) tags,
 attributes and comments stay byte for byte and only the text between tags changes: glossary
