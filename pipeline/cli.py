@@ -183,34 +183,27 @@ class _ProgressBar:
 
     def __init__(self, stream: TextIO):
         self.stream = stream
-        self.live = stream.isatty()
-        self.current: str | None = None
+        self.live = stream.isatty()  # a terminal sees the bar move; a log gets the last line
+        self.edition: str | None = None
 
     def show(self, progress: Progress) -> None:
-        width = 20
-        filled = width * progress.done // progress.total if progress.total else width
+        filled = 20 * progress.done // progress.total if progress.total else 20
         line = (
-            f"{progress.edition:6} [{'#' * filled}{'.' * (width - filled)}] "
+            f"{progress.edition:6} [{'#' * filled}{'.' * (20 - filled)}] "
             f"{progress.done}/{progress.total} segments, {progress.billed} characters billed"
         )
-        if self.current not in (None, progress.edition):
-            self._end()
-        self.current = progress.edition
         if self.live:
+            if self.edition not in (None, progress.edition):
+                self.stream.write("\n")
             self.stream.write(f"\r{line}")
         elif progress.done == progress.total:
-            self.stream.write(line)
-            self.current = None
-            self.stream.write("\n")
+            self.stream.write(f"{line}\n")
+        self.edition = progress.edition
         self.stream.flush()
 
-    def _end(self) -> None:
-        if self.live:
-            self.stream.write("\n")
-
     def close(self) -> None:
-        if self.current is not None:
-            self._end()
+        if self.live and self.edition is not None:
+            self.stream.write("\n")
 
 
 def _shown(path: Path) -> str:
