@@ -206,6 +206,20 @@ class _ProgressBar:
             self.stream.write("\n")
 
 
+def _glossary_validate(args: argparse.Namespace) -> int:
+    from pipeline.config import load_config
+    from pipeline.glossary import TERMBASE, load_termbase
+
+    termbase = load_termbase(load_config(args.project))
+    if termbase is None:
+        print(f"no termbase: create {args.project / TERMBASE} (see glossary/README.md)")
+        return 1
+    counts = {s: len(termbase.by_status(s)) for s in ("preferred", "forbidden", "do-not-translate")}
+    summary = ", ".join(f"{count} {status}" for status, count in counts.items())
+    print(f"{_shown(termbase.path)}: {len(termbase.concepts)} concepts ({summary}), no problems")
+    return 0
+
+
 def _shown(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd()))
@@ -230,6 +244,7 @@ def _parser() -> argparse.ArgumentParser:
         _project_options(command)
         command.set_defaults(run=run)
     _add_translation_commands(commands)
+    _add_glossary_commands(commands)
     init = commands.add_parser(
         "init",
         help="create a new publication from a Markdown, DOCX or ODT file",
@@ -311,3 +326,11 @@ def _configure_logging(debug: bool, verbose: bool) -> None:
     # whose handler sits on the "weasyprint" logger itself.
     logging.getLogger("weasyprint").propagate = debug
     logging.getLogger("fontTools").setLevel(logging.WARNING if debug else logging.ERROR)
+
+
+def _add_glossary_commands(commands: argparse._SubParsersAction) -> None:
+    glossary = commands.add_parser("glossary", help="work with the termbase in glossary/")
+    actions = glossary.add_subparsers(dest="action", required=True, metavar="ACTION")
+    validate = actions.add_parser("validate", help="report every problem of glossary/terms.csv")
+    _project_option(validate)
+    validate.set_defaults(run=_glossary_validate)
