@@ -96,7 +96,8 @@ def load_termbase(publication: Publication) -> Termbase | None:
 def read_termbase(path: Path, source_language: str, languages: tuple[str, ...]) -> Termbase:
     """Read a termbase CSV; raise ConfigError listing every problem with its line."""
     problems: list[tuple[int | None, str]] = []
-    reader = csv.DictReader(io.StringIO(read_utf8(path), newline=""))
+    # A spreadsheet's "CSV UTF-8" starts with a byte order mark.
+    reader = csv.DictReader(io.StringIO(read_utf8(path).removeprefix("\ufeff"), newline=""))
     header = reader.fieldnames or []
     columns = [name for name in header if name not in FIELDS]
     for name in columns:

@@ -68,3 +68,7 @@ def test_a_line_break_inside_a_quoted_cell_counts_for_the_next_rows(tmp_path: Pa
     with pytest.raises(ConfigError) as error:
         _read(tmp_path, text)
     assert "terms.csv:6: column 'tr': empty cell" in str(error.value)
+
+
+def test_a_byte_order_mark_from_a_spreadsheet_is_fine(tmp_path: Path):
+    assert len(_read(tmp_path, "\ufeff" + GOOD).concepts) == 3
