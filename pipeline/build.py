@@ -11,10 +11,12 @@ from typing import Any
 from pipeline import atomic
 from pipeline.config import Edition, Publication, load_config
 from pipeline.errors import PipelineError
+from pipeline.glossary import load_termbase
 from pipeline.i18n import file_size, language_name
 from pipeline.localize import EditionText, edition_text
 from pipeline.render import epub, html, pdf
 from pipeline.source import Document, load_document
+from pipeline.wordlist import used_concepts
 
 log = logging.getLogger(__name__)
 OUTPUT_MARKER = ".pipeline-output"
@@ -53,7 +55,11 @@ def build(root: Path, output: Path | None = None) -> BuildResult:
     try:
         html.write_assets(staging)
         # Every catalog is read and checked before the first file is written.
-        texts = {e.id: edition_text(publication, e, document) for e in publication.editions}
+        termbase = load_termbase(publication)
+        glossary = used_concepts(termbase, document.ast["blocks"]) if termbase else []
+        texts = {
+            e.id: edition_text(publication, e, document, glossary) for e in publication.editions
+        }
         artifacts: list[Artifact] = []
         for edition in publication.editions:
             artifacts += build_edition(publication, edition, texts, staging)

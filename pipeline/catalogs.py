@@ -2,9 +2,9 @@
 
 Conventions (see docs/translations.md): the msgid is a segment's German text in segment
 markup (pipeline/segments.py); there is no msgctxt except for the publication's metadata
-("title", "subtitle", "publisher", "version"); each entry carries its source locations
-(#:) and its kind (#.). A stale entry keeps the German it was translated from as its
-previous msgid (#| msgid).
+("title", "subtitle", "publisher", "version") and the glossary's definitions
+("glossary:ID"); each entry carries its source locations (#:) and its kind (#.). A stale
+entry keeps the German it was translated from as its previous msgid (#| msgid).
 """
 
 from __future__ import annotations
@@ -20,7 +20,9 @@ from babel.messages.pofile import PoFileError, escape, read_po, unescape, write_
 from pipeline import atomic, pandoc
 from pipeline.config import Edition, Publication
 from pipeline.errors import PipelineError, read_utf8
+from pipeline.glossary import load_termbase
 from pipeline.segments import to_markup, units
+from pipeline.wordlist import definition_context, used_concepts
 
 METADATA = ("title", "subtitle", "publisher", "version")  # translated, with the field as msgctxt
 _PREVIOUS = re.compile(r'^\| (msgctxt|msgid) (".*")$')
@@ -52,10 +54,13 @@ def template(publication: Publication) -> Catalog:
     for field in METADATA:
         if text := getattr(publication, field):
             catalog.add(text, context=field, auto_comments=[f"kind: {field}"])
+    blocks = []
     for path in publication.sources:
         lines = read_utf8(path).splitlines()
         relative = path.relative_to(publication.root).as_posix()
-        for unit in units(pandoc.read_markdown(path)["blocks"]):
+        ast = pandoc.read_markdown(path)
+        blocks += ast["blocks"]
+        for unit in units(ast["blocks"]):
             markup = to_markup(unit.inlines).strip()
             if not markup:
                 continue
@@ -64,6 +69,14 @@ def template(publication: Publication) -> Catalog:
                 catalog[markup].locations.append(location)
             else:
                 catalog.add(markup, locations=[location], auto_comments=[f"kind: {unit.kind}"])
+    termbase = load_termbase(publication)
+    if termbase is None:
+        return catalog
+    for concept in used_concepts(termbase, blocks):
+        # The definitions of the edition's glossary section (pipeline/wordlist.py).
+        term = concept.terms[termbase.source_language]
+        comments = ["kind: glossary definition", f"glossary term: {term}"]
+        catalog.add(concept.definition, context=definition_context(concept), auto_comments=comments)
     return catalog
 
 
@@ -104,11 +117,18 @@ def current_catalog(publication: Publication, edition: Edition, pot: Catalog) ->
     path = catalog_path(publication, edition)
     catalog = read_catalog(path, edition.lang) if path.exists() else _new(publication, edition)
     kept = {m.id: m.previous_id for m in catalog if m.previous_id}
+    before = {(m.id, m.context) for m in catalog if m.id}
     catalog.update(pot, update_header_comment=False, update_creation_date=False)
     for message in catalog:
         # Babel forgets the previous German of an entry that was already stale.
         if message.fuzzy and not message.previous_id and message.id in kept:
             message.previous_id = kept[message.id]
+        # Babel's fuzzy matching crosses contexts (a definition matched to a paragraph):
+        # a new entry is only stale if its earlier version had the same context.
+        previous = message.previous_id[0] if message.previous_id else None
+        if previous and message.id not in kept and (previous, message.context) not in before:
+            message.string, message.previous_id = "", []
+            message.flags.discard("fuzzy")
     return catalog
 
 

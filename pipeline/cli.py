@@ -220,6 +220,49 @@ def _glossary_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _glossary_sync(args: argparse.Namespace) -> int:
+    from pipeline.config import load_config
+    from pipeline.deepl_glossary import sync
+    from pipeline.translate import client_from_environment
+
+    result = sync(load_config(args.project), client_from_environment())
+    for lang, why in result.skipped:
+        print(
+            f"no DeepL glossary for {lang} ({why}): "
+            "the terminology check after translation covers it"
+        )
+    if result.recreated:
+        print("the DeepL glossary in glossary/deepl.json no longer existed; created a new one")
+    for dictionary in result.sent:
+        print(f"sent DE→{dictionary.target} ({dictionary.lang}): {len(dictionary.entries)} term(s)")
+    for lang in result.removed:
+        print(f"removed the dictionary for {lang} from the DeepL glossary")
+    if result.state is None:
+        print("the DeepL glossary is up to date with the termbase; nothing sent")
+    else:
+        print(f"wrote {_shown(result.state)} (DeepL glossary {result.glossary_id})")
+    return 0
+
+
+def _glossary_export(args: argparse.Namespace) -> int:
+    from pipeline.config import load_config
+    from pipeline.tbx import export_tbx
+
+    termbase = export_tbx(load_config(args.project), args.tbx)
+    print(f"wrote {_shown(args.tbx)}: {len(termbase.concepts)} concepts as TBX-Basic")
+    return 0
+
+
+def _glossary_import(args: argparse.Namespace) -> int:
+    from pipeline.config import load_config
+    from pipeline.tbx import import_tbx
+
+    termbase = import_tbx(load_config(args.project), args.tbx)
+    count = len(termbase.concepts)
+    print(f"wrote {_shown(termbase.path)}: {count} concepts from {_shown(args.tbx)}")
+    return 0
+
+
 def _shown(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd()))
@@ -334,3 +377,18 @@ def _add_glossary_commands(commands: argparse._SubParsersAction) -> None:
     validate = actions.add_parser("validate", help="report every problem of glossary/terms.csv")
     _project_option(validate)
     validate.set_defaults(run=_glossary_validate)
+    sync = actions.add_parser("sync", help="create or update the DeepL glossary of the termbase")
+    _project_option(sync)
+    sync.set_defaults(run=_glossary_sync)
+    export = actions.add_parser(
+        "export", help="write the termbase as TBX-Basic (ISO 30042:2019) for terminology tools"
+    )
+    _project_option(export)
+    export.add_argument("--tbx", type=Path, required=True, metavar="FILE", help="the file to write")
+    export.set_defaults(run=_glossary_export)
+    import_ = actions.add_parser(
+        "import", help="replace glossary/terms.csv with the concepts of a TBX-Basic file"
+    )
+    _project_option(import_)
+    import_.add_argument("--tbx", type=Path, required=True, metavar="FILE", help="the file to read")
+    import_.set_defaults(run=_glossary_import)

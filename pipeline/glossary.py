@@ -87,10 +87,13 @@ def load_termbase(publication: Publication) -> Termbase | None:
     path = publication.root / TERMBASE
     if not path.exists():
         return None
-    languages = [publication.source_language] + [
-        e.lang for e in publication.editions if e.lang != publication.source_language
-    ]
-    return read_termbase(path, publication.source_language, tuple(dict.fromkeys(languages)))
+    return read_termbase(path, publication.source_language, termbase_languages(publication))
+
+
+def termbase_languages(publication: Publication) -> tuple[str, ...]:
+    """Return the languages a termbase may have columns for, the source language first."""
+    languages = [publication.source_language] + [e.lang for e in publication.editions]
+    return tuple(dict.fromkeys(languages))
 
 
 def read_termbase(path: Path, source_language: str, languages: tuple[str, ...]) -> Termbase:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,9 +14,11 @@ from babel.messages.catalog import Catalog, Message
 
 from pipeline.catalogs import METADATA, catalog_path, read_catalog
 from pipeline.config import Edition, Publication
+from pipeline.glossary import Concept
 from pipeline.review import segment_id, status
 from pipeline.segments import MarkupError, from_markup, to_markup, units
 from pipeline.source import Document, describe
+from pipeline.wordlist import Definition, definition_context, with_glossary
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,7 @@ class EditionText:
     approved: int  # segments (metadata included) shown as approved or original text
     total: int
     draft: bool  # published with unreviewed text, and marked as a draft everywhere
+    definitions: dict[str, Definition] = dataclasses.field(default_factory=dict)
 
     @property
     def approved_share(self) -> float:
@@ -35,10 +39,19 @@ class EditionText:
         return self.approved / self.total if self.total else 1.0
 
 
-def edition_text(publication: Publication, edition: Edition, document: Document) -> EditionText:
-    """Translate the document and metadata for `edition`, as draft if the policy demands it."""
+def edition_text(
+    publication: Publication,
+    edition: Edition,
+    document: Document,
+    glossary: Sequence[Concept] = (),
+) -> EditionText:
+    """Translate the document and metadata for `edition`, as draft if the policy demands it.
+
+    `glossary` lists the concepts of the edition's glossary section (pipeline/wordlist.py).
+    """
     source = publication.source_language
     if edition.lang == source:
+        document = with_glossary(document, list(glossary), {}, source, source)
         return EditionText(publication, document, frozenset(), 1, 1, draft=False)
     path = catalog_path(publication, edition)
     catalog = read_catalog(path, edition.lang) if path.exists() else Catalog(fuzzy=False)
@@ -46,30 +59,40 @@ def edition_text(publication: Publication, edition: Edition, document: Document)
     # edit can never make an edition look more reviewed than it is.
     final = localize(document, catalog, path, source, include_unapproved=False)
     fields = {f: getattr(publication, f) for f in METADATA if getattr(publication, f)}
-    approved = final.used.get("approved", 0) + sum(
-        1 for f, text in fields.items() if _metadata_status(catalog, f, text) == "approved"
-    )
-    total = sum(final.used.values()) + len(fields)
+    entries = [(f, f, text) for f, text in fields.items()] + [
+        (concept.id, definition_context(concept), concept.definition) for concept in glossary
+    ]
+    statuses = {key: _entry_status(catalog, context, text) for key, context, text in entries}
+    approved = final.used.get("approved", 0) + list(statuses.values()).count("approved")
+    total = sum(final.used.values()) + len(entries)
     draft = approved < total * publication.policies.min_approved_share
     text = localize(document, catalog, path, source, include_unapproved=True) if draft else final
     usable = ("approved", "draft", "stale") if draft else ("approved",)
-    translated: dict[str, Any] = {}
-    for field, german in fields.items():
-        message = catalog.get(german, context=field)
-        if message and status(message) in usable:
-            translated[field] = str(message.string)
+    shown = {
+        key: str(message.string)
+        for key, context, german in entries
+        if statuses[key] in usable and (message := catalog.get(german, context=context))
+    }
+    translated: dict[str, Any] = {f: shown[f] for f in fields if f in shown}
+    definitions = {
+        c.id: Definition(shown[c.id], edition.lang)
+        if c.id in shown
+        else Definition(c.definition, source)
+        for c in glossary
+    }
     return EditionText(
         publication=dataclasses.replace(publication, **translated),
-        document=text.document,
+        document=with_glossary(text.document, list(glossary), definitions, edition.lang, source),
         untranslated=frozenset(fields) - set(translated),
         approved=approved,
         total=total,
         draft=draft,
+        definitions=definitions,
     )
 
 
-def _metadata_status(catalog: Catalog, field: str, german: str) -> str:
-    message = catalog.get(german, context=field)
+def _entry_status(catalog: Catalog, context: str, german: str) -> str:
+    message = catalog.get(german, context=context)
     return status(message) if message else "missing"
 
 

@@ -202,7 +202,7 @@ def translate(
     memory = Memory(publication.root / "translations" / "memory")
     results = []
     estimated: set[str] = set()  # memory keys already counted by this dry run
-    for job in list(_jobs(publication, edition_ids)):
+    for job in list(_jobs(publication, edition_ids, check_glossary=client is not None)):
         progress = Progress(job.edition.id, total=len(job.todo))
         results.append(progress)
         if client is None:
@@ -221,11 +221,15 @@ def translate(
 
 def usage_left(client: deepl.DeepLClient) -> int | None:
     """Return the characters left in the account's quota, None if it has no limit."""
-    usage = _call(client, client.get_usage).character
+    usage = call_deepl(client, client.get_usage).character
     return None if usage.limit is None else max(usage.limit - (usage.count or 0), 0)
 
 
-def _jobs(publication: Publication, edition_ids: list[str] | None) -> Iterator[_Job]:
+def _jobs(
+    publication: Publication, edition_ids: list[str] | None, check_glossary: bool
+) -> Iterator[_Job]:
+    from pipeline.deepl_glossary import bound_glossaries  # which imports this module
+
     editions = translated_editions(publication)
     pot = template(publication)
     known = {edition.id for edition in editions}
@@ -236,13 +240,14 @@ def _jobs(publication: Publication, edition_ids: list[str] | None) -> Iterator[_
                 f"(there are: {', '.join(sorted(known)) or 'none'})",
                 publication.config_path,
             )
-    for edition in editions:
-        if edition_ids is not None and edition.id not in edition_ids:
-            continue
+    chosen = [e for e in editions if edition_ids is None or e.id in edition_ids]
+    glossaries = bound_glossaries(publication, chosen, check=check_glossary)
+    for edition in chosen:
         # The catalog as `catalogs` would make it: edited German is stale, new German missing.
         catalog = current_catalog(publication, edition, pot)
         path = catalog_path(publication, edition)
-        options = Options(deepl_target(edition), edition.formality)
+        glossary_id, version = glossaries.get(edition.id, (None, ""))
+        options = Options(deepl_target(edition), edition.formality, glossary_id, version)
         todo = [m for m in catalog if m.id and status(m) in ("missing", "stale")]
         yield _Job(edition, path, catalog, options, todo)
 
@@ -350,19 +355,27 @@ def _request(
     context: str,
 ) -> tuple[list[Draft], int]:
     def send() -> list[deepl.TextResult]:
-        result = client.translate_text(
-            batch,
-            source_lang="DE",
-            target_lang=options.target,
-            formality=options.formality,
-            tag_handling=options.tag_handling,
-            ignore_tags=["code"],
-            context=context or None,
-            glossary=options.glossary_id,
-        )
+        try:
+            result = client.translate_text(
+                batch,
+                source_lang="DE",
+                target_lang=options.target,
+                formality=options.formality,
+                tag_handling=options.tag_handling,
+                ignore_tags=["code"],
+                context=context or None,
+                glossary=options.glossary_id,
+            )
+        except deepl.DeepLException as exc:
+            if options.glossary_id and exc.http_status_code == 404:
+                raise PipelineError(
+                    f"DeepL has no glossary {options.glossary_id} any more; delete "
+                    "glossary/deepl.json and run `python -m pipeline glossary sync` again"
+                ) from None
+            raise
         return result if isinstance(result, list) else [result]
 
-    results = _call(client, send)
+    results = call_deepl(client, send)
     drafts = [
         Draft(source, result.text, same_markup(source, result.text))
         for source, result in zip(batch, results, strict=True)
@@ -370,7 +383,7 @@ def _request(
     return drafts, sum(result.billed_characters for result in results)
 
 
-def _call(client: deepl.DeepLClient, call: Callable[[], T]) -> T:
+def call_deepl(client: deepl.DeepLClient, call: Callable[[], T]) -> T:
     """Run a client call; turn DeepL's failures into one line that says what to do."""
     # The client itself retries 429 (too many requests) and 5xx answers with a backoff.
     try:
