@@ -16,7 +16,7 @@ from typing import Any
 from pipeline.glossary import Concept, Termbase
 from pipeline.i18n import translations
 from pipeline.segments import to_markup, units
-from pipeline.source import Document, describe
+from pipeline.source import Document, describe, walk
 from pipeline.terms import Match, TermIndex, plain
 
 SECTION_ID = "glossary"
@@ -60,7 +60,9 @@ def with_glossary(
     ast = copy.deepcopy(document.ast)
     terms = [(c, c.term(lang) or c.terms[source_lang]) for c in concepts]
     _link_first_occurrences(ast["blocks"], TermIndex(lang, terms))
-    ast["blocks"] += _section(terms, definitions, lang, source_lang)
+    # The section is a top-level section of the text, like its other top-level headings.
+    level = min((n["c"][0] for n in walk(ast["blocks"]) if n["t"] == "Header"), default=2)
+    ast["blocks"] += _section(terms, definitions, lang, source_lang, level)
     return describe(ast, document.images)
 
 
@@ -69,7 +71,11 @@ def _anchor(concept: Concept) -> str:
 
 
 def _section(
-    terms: list[tuple[Concept, str]], definitions: dict[str, Definition], lang: str, source: str
+    terms: list[tuple[Concept, str]],
+    definitions: dict[str, Definition],
+    lang: str,
+    source: str,
+    level: int,
 ) -> list[dict[str, Any]]:
     _ = translations(lang).gettext
     items = []
@@ -83,7 +89,7 @@ def _section(
         if definition.lang != lang:
             body = [_span("", [], body, definition.lang)]
         items.append([label, [[{"t": "Para", "c": body}]]])
-    heading = {"t": "Header", "c": [1, [SECTION_ID, [], []], _words(_("Glossary"))]}
+    heading = {"t": "Header", "c": [level, [SECTION_ID, [], []], _words(_("Glossary"))]}
     return [heading, {"t": "DefinitionList", "c": items}]
 
 
