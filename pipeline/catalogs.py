@@ -44,8 +44,10 @@ def catalog_path(publication: Publication, edition: Edition) -> Path:
 
 
 def translated_editions(publication: Publication) -> list[Edition]:
-    """Return the editions whose language is not the source language."""
-    return [e for e in publication.editions if e.lang != publication.source_language]
+    """Return the editions translated from the source: another language, no text of its own."""
+    return [
+        e for e in publication.editions if e.lang != publication.source_language and not e.own_text
+    ]
 
 
 def template(publication: Publication) -> Catalog:
@@ -161,9 +163,17 @@ def read_catalog(path: Path, lang: str) -> Catalog:
     return catalog
 
 
-# The translator comments the pipeline writes: status records (pipeline/review.py) and
-# machine-draft notes (pipeline/translate.py).
-STATUS_COMMENTS = ("approved: ", "origin: ", "previous translation: ", "machine draft ")
+# The translator comments the pipeline writes: status records and term overrides
+# (pipeline/review.py), machine-draft notes (pipeline/translate.py) and term findings
+# (pipeline/terms.py).
+STATUS_COMMENTS = (
+    "approved: ",
+    "origin: ",
+    "previous translation: ",
+    "machine draft ",
+    "term: ",
+    "term override: ",
+)
 
 
 def _unwrapped(comments: list[str]) -> list[str]:

@@ -53,14 +53,47 @@ def _build(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     from pipeline.checks.conformance import run_checks
+    from pipeline.config import CONFIG_NAME, load_config
+    from pipeline.review import terminology_report
 
+    if getattr(args, "what", None) == "terms":
+        return _check_terms(args)
     output = args.output or args.project / "output"
-    report = run_checks(output)
+    has_config = (args.project / CONFIG_NAME).is_file()
+    report = run_checks(
+        output, terminology_report(load_config(args.project)) if has_config else None
+    )
     for finding in report.findings:
         print(finding)
     print(report.summary())
     print(f"wrote {_shown(report.path)}")
     return 0 if report.passed else 1
+
+
+def _check_terms(args: argparse.Namespace) -> int:
+    from pipeline.config import load_config
+    from pipeline.glossary import TERMBASE, load_termbase
+    from pipeline.review import open_term_findings, term_issues
+    from pipeline.terms import check_sources
+
+    publication = load_config(args.project)
+    termbase = load_termbase(publication)
+    if termbase is None:
+        print(f"no termbase: nothing to check; create {args.project / TERMBASE}")
+        return 0
+    forbidden = check_sources(publication, termbase)
+    for finding in forbidden:
+        print(f"{_shown(finding.path)}:{finding.line}:{finding.column}: {finding.message}")
+    issues = term_issues(publication, refresh=True) or []
+    for issue in (i for i in issues if not i.overridden):
+        for term in issue.findings:
+            print(f"{_shown(issue.path)}:{issue.line}: segment {issue.segment}: {term.message}")
+    counts = open_term_findings(publication, issues)
+    print(
+        f"{len(forbidden)} forbidden term(s) in the source; open term findings: "
+        + (", ".join(f"{edition} {n}" for edition, n in counts.items()) or "no catalogs")
+    )
+    return 1 if forbidden else 0
 
 
 def _publish(args: argparse.Namespace) -> int:
@@ -81,8 +114,11 @@ def _init(args: argparse.Namespace) -> int:
 def _catalogs(args: argparse.Namespace) -> int:
     from pipeline.catalogs import update_catalogs
     from pipeline.config import load_config
+    from pipeline.review import open_term_findings, term_issues
 
-    changes = update_catalogs(load_config(args.project))
+    publication = load_config(args.project)
+    changes = update_catalogs(publication)
+    issues = term_issues(publication, refresh=True)  # "term:" comments for translators
     if not changes:
         print("no translated editions in the config; add one such as [editions.tr]")
     for change in changes:
@@ -90,30 +126,50 @@ def _catalogs(args: argparse.Namespace) -> int:
             f"updated {_shown(change.path)}: {change.added} new, {change.stale} stale, "
             f"{change.obsolete} obsolete"
         )
+    if issues is not None:
+        counts = open_term_findings(publication, issues).items()
+        print("open term findings: " + ", ".join(f"{edition} {n}" for edition, n in counts))
     return 0
 
 
 def _status(args: argparse.Namespace) -> int:
     from pipeline.config import load_config
-    from pipeline.review import STATUSES, edition_summaries, segments
+    from pipeline.review import (
+        STATUSES,
+        edition_summaries,
+        open_term_findings,
+        segments,
+        term_issues,
+    )
 
     if args.segments:
         for segment in segments(load_config(args.project), args.segments):
             german = segment.german if len(segment.german) <= 60 else segment.german[:59] + "…"
             print(f"{segment.id}  {segment.status:8}  {segment.origin:7}  {german}")
         return 0
-    summaries = edition_summaries(load_config(args.project))
+    publication = load_config(args.project)
+    summaries = edition_summaries(publication)
+    issues = term_issues(publication)  # None: no termbase, so no term column
+    terms = open_term_findings(publication, issues) if issues is not None else {}
     if args.json:
         data = {
             edition: {**s.counts, "total": s.total, "approved_share": round(s.approved_share, 4)}
+            | {"term_findings": terms.get(edition)}
             for edition, s in summaries.items()
         }
         print(json.dumps(data, indent=2))
     else:
-        print(f"{'edition':10}" + "".join(f"{name:>10}" for name in STATUSES) + f"{'share':>10}")
+        column = f"{'terms':>10}" if issues is not None else ""
+        print(
+            f"{'edition':10}"
+            + "".join(f"{name:>10}" for name in STATUSES)
+            + f"{'share':>10}"
+            + column
+        )
         for edition, summary in summaries.items():
             counts = "".join(f"{summary.counts[name]:>10}" for name in STATUSES)
-            print(f"{edition:10}{counts}{summary.approved_share:>10.0%}")
+            open_terms = f"{terms[edition]:>10}" if issues is not None else ""
+            print(f"{edition:10}{counts}{summary.approved_share:>10.0%}{open_terms}")
     short = [e for e, s in summaries.items() if s.counts["approved"] < s.total]
     if args.require == "approved" and short:
         print(f"error: not fully approved: {', '.join(short)}", file=sys.stderr)
@@ -125,17 +181,25 @@ def _approve(args: argparse.Namespace) -> int:
     import datetime as dt
 
     from pipeline.config import load_config
-    from pipeline.review import approve_segments
+    from pipeline.review import OpenTermFindings, approve_segments
 
     publication = load_config(args.project)
-    count = approve_segments(
-        publication,
-        args.lang,
-        args.reviewer,
-        args.segment or [],
-        args.all_drafts,
-        dt.datetime.now(dt.UTC),
-    )
+    try:
+        count = approve_segments(
+            publication,
+            args.lang,
+            args.reviewer,
+            args.segment or [],
+            args.all_drafts,
+            dt.datetime.now(dt.UTC),
+            override=args.override,
+        )
+    except OpenTermFindings as refused:
+        if refused.approved:
+            print(f"approved {refused.approved} segment(s) of {args.lang} as {args.reviewer}")
+        for line in str(refused).splitlines():
+            print(f"error: {line}", file=sys.stderr)
+        return 1
     print(f"approved {count} segment(s) of {args.lang} as {args.reviewer}")
     return 0
 
@@ -263,6 +327,28 @@ def _glossary_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _lint_easy(args: argparse.Namespace) -> int:
+    from pipeline.easy import lint_file, lint_stream, load_easy_config
+
+    config = load_easy_config(args.project)
+    findings = [
+        finding
+        for name in args.files
+        for finding in (
+            lint_stream(sys.stdin, config) if name == "-" else lint_file(Path(name), config)
+        )
+    ]
+    if args.format == "json":
+        print(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
+    else:
+        for finding in findings:
+            print(finding)
+    errors = sum(1 for f in findings if f.severity == "error")
+    if args.format == "text" and findings:
+        print(f"{errors} error(s), {len(findings) - errors} warning(s)", file=sys.stderr)
+    return 1 if errors else 0
+
+
 def _shown(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd()))
@@ -286,8 +372,16 @@ def _parser() -> argparse.ArgumentParser:
         command = commands.add_parser(name, help=text, description=text)
         _project_options(command)
         command.set_defaults(run=run)
+        if name == "check":
+            command.add_argument(
+                "what",
+                nargs="?",
+                choices=["terms"],
+                help="terms: check source and catalogs against the termbase instead",
+            )
     _add_translation_commands(commands)
     _add_glossary_commands(commands)
+    _add_easy_commands(commands)
     init = commands.add_parser(
         "init",
         help="create a new publication from a Markdown, DOCX or ODT file",
@@ -326,6 +420,11 @@ def _add_translation_commands(commands: argparse._SubParsersAction) -> None:
     which = approve.add_mutually_exclusive_group(required=True)
     which.add_argument("--segment", action="append", metavar="ID", help="a segment id")
     which.add_argument("--all-drafts", action="store_true", help="every draft of the edition")
+    approve.add_argument(
+        "--override",
+        metavar="REASON",
+        help="approve drafts with term findings too, and keep this reason in the catalog",
+    )
     approve.set_defaults(run=_approve)
     translate = commands.add_parser(
         "translate",
@@ -392,3 +491,24 @@ def _add_glossary_commands(commands: argparse._SubParsersAction) -> None:
     _project_option(import_)
     import_.add_argument("--tbx", type=Path, required=True, metavar="FILE", help="the file to read")
     import_.set_defaults(run=_glossary_import)
+
+
+def _add_easy_commands(commands: argparse._SubParsersAction) -> None:
+    text = "check Leichte Sprache text against its rules (each line is a text of its own)"
+    lint = commands.add_parser(
+        "lint-easy",
+        help=text,
+        description=f"{text}. Exit 1 if a finding is an error. Rules and settings: "
+        "docs/leichte-sprache.md; project settings: DIR/easy-language.toml.",
+    )
+    lint.add_argument(
+        "files", nargs="+", metavar="FILE", help="a text or Markdown (.md) file; - reads stdin"
+    )
+    lint.add_argument(
+        "--format",
+        choices=["text", "json"],
+        default="text",
+        help="text: file:line:column: RULE-ID severity: message (suggestion); json: an array",
+    )
+    _project_option(lint)
+    lint.set_defaults(run=_lint_easy)

@@ -26,6 +26,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from babel import Locale, UnknownLocaleError
+
 from pipeline.config import Publication
 from pipeline.errors import ConfigError, read_utf8
 
@@ -104,9 +106,13 @@ def read_termbase(path: Path, source_language: str, languages: tuple[str, ...]) 
     header = reader.fieldnames or []
     columns = [name for name in header if name not in FIELDS]
     for name in columns:
-        if name not in languages:
-            expected = f"a language of the publication ({', '.join(languages)})"
-            problems.append((1, f"unknown column '{name}': expected {expected} or {FIELDS}"))
+        # A language no edition uses (yet, or any more) is kept; anything else is a mistake.
+        if name not in languages and not _is_language(name):
+            fields = ", ".join(FIELDS)
+            problems.append(
+                (1, f"unknown column '{name}': expected a language tag such as 'tr' or {fields}")
+            )
+    languages = (*languages, *(name for name in columns if name not in languages))
     for required in ("id", "status", source_language):
         if required not in header:
             problems.append((1, f"missing column '{required}'"))
@@ -124,6 +130,14 @@ def read_termbase(path: Path, source_language: str, languages: tuple[str, ...]) 
         raise ConfigError(path, problems)
     present = tuple(lang for lang in languages if lang in columns)
     return Termbase(path, source_language, present, tuple(concepts))
+
+
+def _is_language(tag: str) -> bool:
+    try:
+        Locale.parse(tag, sep="-")
+    except (ValueError, UnknownLocaleError):
+        return False
+    return True
 
 
 def _concept(

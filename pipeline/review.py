@@ -10,6 +10,9 @@ The status lives in the catalog itself, in forms that Poedit and Weblate keep:
 - stale: the German changed since the translation was made or approved: the fuzzy flag,
   with the previous German kept (#| msgid). Clearing the flag (in Poedit or Weblate) means
   the translation was looked at again; it is then a draft that can be approved.
+
+A draft whose translation does not follow the termbase (pipeline/terms.py) is approved only
+with a written reason, kept as a translator comment "term override: REASON".
 """
 
 from __future__ import annotations
@@ -32,10 +35,13 @@ from pipeline.catalogs import (
 )
 from pipeline.config import Edition, Publication
 from pipeline.errors import PipelineError
+from pipeline.glossary import load_termbase
+from pipeline.terms import SegmentChecker, TermFinding, check_sources, set_term_comments
 
 STATUSES = ("missing", "draft", "approved", "stale")
 _MACHINE = re.compile(r"^origin: machine(?:, (?P<hash>[0-9a-f]{12}))?$")
 _APPROVED = re.compile(r"^approved: (?P<who>.+), (?P<when>\S+), (?P<hash>[0-9a-f]{12})$")
+TERM_OVERRIDE = "term override: "
 
 
 @dataclass(frozen=True)
@@ -98,8 +104,13 @@ def summarize(catalog: Catalog) -> Summary:
     return Summary(dict(counts))
 
 
-def approve(message: Message, reviewer: str, when: dt.datetime) -> None:
-    """Record that `reviewer` approved this translation; refuse what is not a draft."""
+def approve(
+    message: Message, reviewer: str, when: dt.datetime, override: str | None = None
+) -> None:
+    """Record that `reviewer` approved this translation; refuse what is not a draft.
+
+    `override` is the reviewer's reason for approving it despite term findings.
+    """
     current = status(message)
     if current == "stale":
         raise PipelineError(
@@ -109,7 +120,11 @@ def approve(message: Message, reviewer: str, when: dt.datetime) -> None:
     if current != "draft":
         raise PipelineError(f"segment {segment_id(message)} is {current}, not a draft")
     stamp = when.astimezone(dt.UTC).isoformat(timespec="seconds")
-    comments = [c for c in message.user_comments if not _APPROVED.match(c)]
+    comments = [
+        c for c in message.user_comments if not (_APPROVED.match(c) or c.startswith(TERM_OVERRIDE))
+    ]
+    if override:
+        comments.append(f"{TERM_OVERRIDE}{override}")
     message.user_comments = comments + [f"approved: {reviewer}, {stamp}, {source_hash(message)}"]
     message.flags.discard("fuzzy")
 
@@ -176,8 +191,13 @@ def approve_segments(
     segments: list[str],
     all_drafts: bool,
     now: dt.datetime,
+    override: str | None = None,
 ) -> int:
-    """Approve the given segments (or every draft) of one edition; return how many."""
+    """Approve the given segments (or every draft) of one edition; return how many.
+
+    A draft with term findings needs `override`, a reason; without one it is left as it is
+    and, once the others are saved, OpenTermFindings names it.
+    """
     edition, path = _edition_catalog(publication, edition_id)
     catalog = read_catalog(path, edition.lang)
     chosen = [
@@ -188,7 +208,134 @@ def approve_segments(
     unknown = set(segments) - {segment_id(m) for m in catalog if m.id}
     if unknown:
         raise PipelineError(f"no segment {', '.join(sorted(unknown))} in this catalog", path)
+    termbase = load_termbase(publication)
+    checker = SegmentChecker(termbase, edition.lang) if termbase else None
+    override = " ".join((override or "").split()) or None  # a reason, not just spaces
+    refused = []
     for message in chosen:
-        approve(message, reviewer, now)
+        findings = _findings(checker, message)
+        set_term_comments(message, findings)
+        if findings and not override and status(message) == "draft":
+            refused.append(_refusal(message, findings))
+            continue
+        approve(message, reviewer, now, override if findings else None)
     write_catalog(catalog, path)
+    if refused:
+        raise OpenTermFindings(refused, len(chosen) - len(refused), path)
     return len(chosen)
+
+
+class OpenTermFindings(PipelineError):
+    """Drafts left unapproved: their terms differ from the termbase and no reason was given."""
+
+    def __init__(self, lines: list[str], approved: int, path: Path):
+        super().__init__("\n".join(f"{path}: {line}" for line in lines))
+        self.approved = approved
+
+
+def _refusal(message: Message, findings: list[TermFinding]) -> str:
+    listed = "; ".join(f.message for f in findings)
+    return (
+        f"segment {segment_id(message)} not approved: {listed}; correct the translation or "
+        'approve it with --override "REASON"'
+    )
+
+
+def _findings(checker: SegmentChecker | None, message: Message) -> list[TermFinding]:
+    if checker is None or not message.string:
+        return []
+    return checker.check(str(message.id), str(message.string))
+
+
+@dataclass(frozen=True)
+class TermIssue:
+    """A translated segment whose terms differ from the termbase."""
+
+    edition: str
+    path: Path  # the catalog
+    line: int | None  # the entry's line in the catalog
+    segment: str  # the segment id
+    findings: tuple[TermFinding, ...]
+    overridden: bool  # approved with a written reason
+
+
+def term_issues(publication: Publication, refresh: bool = False) -> list[TermIssue] | None:
+    """Check every translation against the termbase; None when there is no termbase.
+
+    With `refresh`, each catalog's "term:" comments are replaced by the current findings
+    (a catalog is written only where they changed).
+    """
+    termbase = load_termbase(publication)
+    if termbase is None:
+        return None
+    issues: list[TermIssue] = []
+    for edition in translated_editions(publication):
+        path = catalog_path(publication, edition)
+        if path.exists():
+            checker = SegmentChecker(termbase, edition.lang)
+            issues += _catalog_issues(edition, path, checker, refresh)
+    return issues
+
+
+def _catalog_issues(
+    edition: Edition, path: Path, checker: SegmentChecker, refresh: bool
+) -> list[TermIssue]:
+    catalog = read_catalog(path, edition.lang)
+    found, changed = {}, False
+    for message in catalog:
+        if message.id:
+            findings = _findings(checker, message)
+            changed |= set_term_comments(message, findings)
+            if findings:
+                found[(message.id, message.context)] = tuple(findings)
+    if refresh and changed:
+        write_catalog(catalog, path)
+        catalog = read_catalog(path, edition.lang)  # for the entries' new line numbers
+    return [
+        TermIssue(edition.id, path, m.lineno, segment_id(m), found[key], _overridden(m))
+        for m in catalog
+        if (key := (m.id, m.context)) in found
+    ]
+
+
+def _overridden(message: Message) -> bool:
+    reason = any(c.startswith(TERM_OVERRIDE) for c in message.user_comments)
+    return reason and status(message) == "approved"
+
+
+def open_term_findings(publication: Publication, issues: list[TermIssue]) -> dict[str, int]:
+    """Count the findings per translated edition that no approval overrides."""
+    counts = {e.id: 0 for e in translated_editions(publication)}
+    for issue in issues:
+        if not issue.overridden:
+            counts[issue.edition] += len(issue.findings)
+    return counts
+
+
+def terminology_report(publication: Publication) -> dict[str, object] | None:
+    """Return the termbase check of sources and catalogs for report.json; None without one."""
+    termbase = load_termbase(publication)
+    issues = term_issues(publication)
+    if termbase is None or issues is None:
+        return None
+    root = publication.root
+    source = [
+        {"path": f.path.relative_to(root).as_posix(), "line": f.line, "column": f.column}
+        | {"message": f.message}
+        for f in check_sources(publication, termbase)
+    ]
+    editions: dict[str, object] = {}
+    for edition, count in open_term_findings(publication, issues).items():
+        listed = [i for i in issues if i.edition == edition and not i.overridden]
+        editions[edition] = {
+            "open": count,
+            "overridden": sum(
+                len(i.findings) for i in issues if i.edition == edition and i.overridden
+            ),
+            "findings": [
+                {"segment": i.segment, "line": i.line, "message": f.message}
+                for i in listed
+                for f in i.findings
+            ],
+        }
+    return {"forbidden_in_source": source, "editions": editions}

@@ -2,14 +2,18 @@
 
 Matching (docs/terminology.md):
 - Text is split into words after segment markup (pipeline/segments.py) is removed. A word
-  is lower-cased by its language's rules (Turkish I → ı, İ → i), reduced to its dictionary
-  form by simplemma's lemma lists, then to its stem by the Snowball algorithm of that
-  language (snowballstemmer). Ukrainian has no Snowball algorithm: there the lemma alone
-  is the key. Two words are the same term word when their keys are equal.
+  is lower-cased by its language's rules (Turkish I → ı, İ → i) and given keys: the
+  Snowball stem (snowballstemmer) of the word and of its lemma from simplemma's word lists.
+  A text word is a term word when they share a key. Ukrainian has no Snowball stemmer: its
+  keys are the word and its lemma, and a word also matches a term word of 5 or more
+  letters that it extends by an ending of 1 to 3 letters (Дітценбаха, Дітценбах).
+- German keys are lemmas only (greedy simplemma, which also lemmatizes unknown compounds
+  by their last part), because Snowball's German stem joins Ausländer, ausländisch and
+  Ausland; Ausländerin(nen) counts as Ausländer. Snowball stems only words it cannot place.
 - A term of several words matches those words in that order, each in any inflected form.
-- German writes compounds as one word. A one-word German term also matches as the last
-  part of a compound (Zielgruppe in Jugendzielgruppen: a kind of Zielgruppe), never as the
-  first part (Integration is not found in Integrationspolitik).
+- A one-word German term also matches as the last part of a compound (Zielgruppe in
+  Jugendzielgruppen: a kind of Zielgruppe), never as the first part (Integration is not
+  found in Integrationspolitik).
 - Where terms overlap, the longest wins, so Integrationskonzept is not also Integration.
 """
 
@@ -59,10 +63,12 @@ _SNOWBALL = {
 }
 _COMPOUNDING = {"de"}  # languages that write compounds as one word
 _HEAD_MIN, _MODIFIER_MIN = 4, 3  # a compound's head term and the rest: at least this long
-# Inside a word: combining marks, Arabic harakat and tatweel, soft hyphen, zero-width joiners.
-_INWORD = "\u0300-\u036f\u0610-\u061a\u0640\u064b-\u065f\u0670\u00ad\u200c\u200d"
+_ENDING_STEM, _ENDING = 5, 3  # without a stemmer: a term word of 5+ letters, an ending of 1-3
+# Inside a word: the Mediopunkt of Leichte Sprache (Integrations·konzept), combining marks,
+# Arabic harakat and tatweel, soft hyphen, zero-width joiners.
+_INWORD = "\u00b7\u0300-\u036f\u0610-\u061a\u0640\u064b-\u065f\u0670\u00ad\u200c\u200d"
 _WORD = re.compile(rf"[^\W_](?:[^\W_]|[{_INWORD}])*")
-_IGNORED = re.compile("[\u00ad\u200c\u200d\u0640\u064b-\u065f\u0670]")
+_IGNORED = re.compile("[\u00b7\u00ad\u200c\u200d\u0640\u064b-\u065f\u0670]")
 _TAG = re.compile(r"<[^>]*>")
 # What a Markdown source shows no reader: link targets, HTML, attributes, link definitions.
 _HIDDEN = re.compile(
@@ -73,11 +79,11 @@ TERM_COMMENT = "term: "  # a translator comment with one open finding of the pos
 
 @dataclass(frozen=True)
 class Token:
-    """A word of a text: where it is, and its key (lemma, then stem)."""
+    """A word of a text: where it is, and its keys (see Analyzer.keys)."""
 
     start: int
     end: int
-    key: str
+    keys: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -91,13 +97,13 @@ class Match:
 
 
 class Analyzer:
-    """Split one language's text into words and reduce each word to its key."""
+    """Split one language's text into words and reduce each word to its keys."""
 
     def __init__(self, lang: str):
         self.lang = lang.split("-")[0].lower()
         name = _SNOWBALL.get(self.lang)
         self.stemmer = snowballstemmer.stemmer(name) if name else None
-        self.keys: dict[str, str] = {}
+        self.cache: dict[str, frozenset[str]] = {}
 
     def lower(self, word: str) -> str:
         """Lower-case a word by the language's rules."""
@@ -105,21 +111,25 @@ class Analyzer:
             word = word.replace("I", "ı").replace("İ", "i")
         return word.lower()
 
-    def key(self, word: str) -> str:
-        """Return the key of a word: the stem of its lemma (German: its lemma)."""
-        if word not in self.keys:
-            word_nfc = _IGNORED.sub("", unicodedata.normalize("NFC", word))
+    def keys(self, word: str) -> frozenset[str]:
+        """Return a word's keys: the stems of the word and of its lemma (German: the lemma)."""
+        if word not in self.cache:
+            clean = _IGNORED.sub("", unicodedata.normalize("NFC", word))
             if self.lang == "de":
-                key = _german_key(word_nfc, self.stemmer)
+                forms = {_german_key(clean, self.stemmer)}
             else:
-                lemma = self.lower(_lemma(self.lower(word_nfc), self.lang))
-                key = self.stemmer.stemWord(lemma) if self.stemmer else lemma
-            self.keys[word] = key.casefold()
-        return self.keys[word]
+                # Both: the word list sometimes gives a verb's lemma for one form of a noun
+                # (działanie → działać, but działania → działanie).
+                folded = self.lower(clean)
+                forms = {folded, self.lower(_lemma(folded, self.lang))}
+                if self.stemmer:
+                    forms = {self.stemmer.stemWord(form) for form in forms}
+            self.cache[word] = frozenset(form.casefold() for form in forms)
+        return self.cache[word]
 
     def tokens(self, text: str) -> list[Token]:
         """Return the words of a plain text with their keys."""
-        return [Token(m.start(), m.end(), self.key(m.group())) for m in _WORD.finditer(text)]
+        return [Token(m.start(), m.end(), self.keys(m.group())) for m in _WORD.finditer(text)]
 
 
 def _lemma(word: str, lang: str, greedy: bool = False) -> str:
@@ -132,6 +142,8 @@ def _lemma(word: str, lang: str, greedy: bool = False) -> str:
 def _german_key(word: str, stemmer: Any) -> str:
     # The lemma: Snowball's German stem would make Ausländer, ausländisch and Ausland one
     # word. Greedy lemmatizing also finds the head of compounds the word list lacks.
+    if word.isupper():
+        word = word.capitalize()  # AUSLÄNDER: the word list knows Ausländer
     lemma = _lemma(word, "de", greedy=True)
     if stemmer and lemma == word and not simplemma.is_known(word, "de"):
         lemma = _with_umlauts(word.lower(), stemmer.stemWord(word.lower()))
@@ -163,20 +175,23 @@ class TermIndex:
     def __init__(self, lang: str, entries: Iterable[tuple[Concept, str]]):
         self.analyzer = analyzer(lang)
         self.compounds = self.analyzer.lang in _COMPOUNDING
+        self.endings = self.analyzer.stemmer is None  # no stemmer: allow unknown endings
         self.entries = [
-            (concept, term, tuple(t.key for t in self.analyzer.tokens(term)))
+            (concept, term, [t.keys for t in self.analyzer.tokens(term)])
             for concept, term in entries
         ]
 
     def find(self, text: str) -> list[Match]:
         """Return every term in a plain text, longest first where terms overlap."""
+        if not self.entries:
+            return []  # and the language's word list is never loaded
         tokens = self.analyzer.tokens(text)
         matches, index = [], 0
         while index < len(tokens):
             scored = [
-                (score, concept, term, len(keys))
-                for concept, term, keys in self.entries
-                if keys and (score := self._fit(tokens, index, keys))
+                (score, concept, term, len(words))
+                for concept, term, words in self.entries
+                if words and (score := self._fit(tokens[index : index + len(words)], words))
             ]
             if not scored:
                 index += 1
@@ -188,18 +203,36 @@ class TermIndex:
             index += length
         return matches
 
-    def _fit(self, tokens: list[Token], index: int, keys: tuple[str, ...]) -> tuple[int, ...]:
+    def _fit(self, tokens: list[Token], words: list[frozenset[str]]) -> tuple[int, ...]:
         # Longer terms beat shorter ones, a whole word beats a compound's last part.
-        words = [t.key for t in tokens[index : index + len(keys)]]
-        if tuple(words) == keys:
-            return (len(keys), 1, sum(map(len, keys)))
-        if self.compounds and len(keys) == 1 and words and _is_head(keys[0], words[0]):
-            return (1, 0, len(keys[0]))
+        if len(tokens) < len(words):
+            return ()
+        size = sum(len(min(keys, key=len)) for keys in words)
+        if all(self._same(token.keys, keys) for token, keys in zip(tokens, words, strict=True)):
+            return (len(words), 1, size)
+        if self.compounds and len(words) == 1 and _is_head(words[0], tokens[0].keys):
+            return (1, 0, size)
         return ()
 
+    def _same(self, word: frozenset[str], term: frozenset[str]) -> bool:
+        if word & term:
+            return True
+        # Without a stemmer (Ukrainian), an ending the word list does not know: Дітценбаха.
+        return self.endings and any(_ending(w, t) for w in word for t in term)
 
-def _is_head(key: str, word: str) -> bool:
-    return len(key) >= _HEAD_MIN and len(word) - len(key) >= _MODIFIER_MIN and word.endswith(key)
+
+def _is_head(term: frozenset[str], word: frozenset[str]) -> bool:
+    return any(
+        len(t) >= _HEAD_MIN and len(w) - len(t) >= _MODIFIER_MIN and w.endswith(t)
+        for t in term
+        for w in word
+    )
+
+
+def _ending(word: str, term: str) -> bool:
+    return (
+        len(term) >= _ENDING_STEM and 0 < len(word) - len(term) <= _ENDING and word.startswith(term)
+    )
 
 
 def plain(markup: str) -> str:
@@ -307,8 +340,9 @@ def _distinct(concepts: Iterable[Concept]) -> list[Concept]:
 
 def set_term_comments(message: Message, findings: list[TermFinding]) -> bool:
     """Replace a catalog entry's term comments with the current findings; tell if it changed."""
+    current = [f.comment for f in findings]
+    if [c for c in message.user_comments if c.startswith(TERM_COMMENT)] == current:
+        return False  # where they are: an approval added after them does not move them
     kept = [c for c in message.user_comments if not c.startswith(TERM_COMMENT)]
-    comments = kept + [f.comment for f in findings]
-    changed = comments != message.user_comments
-    message.user_comments = comments
-    return changed
+    message.user_comments = kept + current
+    return True

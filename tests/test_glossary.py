@@ -59,8 +59,13 @@ def test_each_problem_names_its_line(tmp_path: Path, row: str, message: str):
 
 def test_an_unknown_language_column_is_reported(tmp_path: Path):
     with pytest.raises(ConfigError) as error:
-        _read(tmp_path, GOOD.replace("pl,use", "fa,use", 1))
-    assert "terms.csv:1: unknown column 'fa'" in str(error.value)
+        _read(tmp_path, GOOD.replace("pl,use", "Polnisch,use", 1))
+    assert "terms.csv:1: unknown column 'Polnisch'" in str(error.value)
+
+
+def test_a_language_no_edition_uses_is_kept(tmp_path: Path):
+    termbase = _read(tmp_path, GOOD.replace("pl,use", "fa,use", 1))
+    assert termbase.get("integration").terms["fa"] == "integracja"
 
 
 def test_a_line_break_inside_a_quoted_cell_counts_for_the_next_rows(tmp_path: Path):

@@ -30,6 +30,9 @@ class Report:
     path: Path
     files: dict[Path, str]  # checked file -> its kind ("html", "pdf", "epub")
     findings: tuple[Finding, ...]
+    # The termbase check of source and catalogs (pipeline.review.terminology_report); it is
+    # editorial, so it is reported but does not decide `passed`. None without a termbase.
+    terminology: dict[str, object] | None = None
 
     @property
     def passed(self) -> bool:
@@ -44,8 +47,11 @@ class Report:
         return f"checked {checked}: {verdict}"
 
 
-def run_checks(output: Path) -> Report:
-    """Check every HTML page, PDF and EPUB in `output`; claim EPUB conformance where it holds."""
+def run_checks(output: Path, terminology: dict[str, object] | None = None) -> Report:
+    """Check every HTML page, PDF and EPUB in `output`; claim EPUB conformance where it holds.
+
+    `terminology` (pipeline.review.terminology_report) is added to report.json as it is.
+    """
     files = _outputs(output)
     if not files:
         raise PipelineError("nothing to check; run `python -m pipeline build` first", output)
@@ -60,7 +66,7 @@ def run_checks(output: Path) -> Report:
         ]
         for result in pool.map(lambda job: job(), jobs):
             findings += result
-    report = Report(output / "report.json", files, tuple(findings))
+    report = Report(output / "report.json", files, tuple(findings), terminology)
     atomic.write_text(
         report.path, json.dumps(_as_json(report, output), indent=2, ensure_ascii=False)
     )
@@ -114,9 +120,12 @@ def _as_json(report: Report, output: Path) -> dict[str, object]:
             }
         )
     findings = [{**f.to_dict(), "path": relative(f.path)} for f in report.findings]
-    return {
+    data: dict[str, object] = {
         "checked_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "passed": report.passed,
         "files": per_file,
         "findings": findings,
     }
+    if report.terminology is not None:
+        data["terminology"] = report.terminology
+    return data
