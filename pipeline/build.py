@@ -13,7 +13,7 @@ from pipeline.config import Edition, Publication, load_config
 from pipeline.errors import PipelineError
 from pipeline.glossary import load_termbase
 from pipeline.i18n import file_size, language_name
-from pipeline.localize import EditionText, edition_text
+from pipeline.localize import EditionText, edition_text, own_text
 from pipeline.render import epub, html, pdf
 from pipeline.source import Document, load_document
 from pipeline.wordlist import used_concepts
@@ -58,7 +58,10 @@ def build(root: Path, output: Path | None = None) -> BuildResult:
         termbase = load_termbase(publication)
         glossary = used_concepts(termbase, document.ast["blocks"]) if termbase else []
         texts = {
-            e.id: edition_text(publication, e, document, glossary) for e in publication.editions
+            e.id: edition_text(publication, e, document, glossary)
+            if not e.own_text
+            else own_text(publication, e, termbase)
+            for e in publication.editions
         }
         artifacts: list[Artifact] = []
         for edition in publication.editions:
@@ -139,7 +142,7 @@ def _language_links(publication: Publication, edition: Edition) -> list[html.Lan
             href=f"../{other.id}/{publication.slug}.html",
             lang=other.lang,
             dir=other.dir,
-            name=language_name(other.lang),
+            name=other.name or language_name(other.lang),
             current=other.id == edition.id,
         )
         for other in publication.editions
@@ -168,14 +171,14 @@ def _landing_entries(
                 "id": edition.id,
                 "lang": edition.lang,
                 "dir": edition.dir,
-                "name": language_name(edition.lang),
+                "name": edition.name or language_name(edition.lang),
                 "title": text.publication.title,
                 "title_lang": publication.source_language
                 if "title" in text.untranslated
                 else edition.lang,
                 "draft": text.draft,
                 "status": html.edition_status(
-                    text, edition.lang, original=edition.lang == publication.source_language
+                    text, edition, original=edition.lang == publication.source_language
                 ),
                 "formats": formats,
             }

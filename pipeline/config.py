@@ -34,6 +34,11 @@ _KNOWN_EDITION = {
     "lang",  # BCP-47 tag of the edition's language; defaults to the edition id
     "formats",  # some of "html", "pdf", "epub"; defaults to all three
     "formality",  # DeepL's formality for machine drafts; defaults to "prefer_more"
+    "sources",  # Markdown files of a text of its own, e.g. the Leichte Sprache version
+    "style",  # "standard" or "easy" (Leichte Sprache typography, word list, linter)
+    "name",  # the edition's name in the language switcher, e.g. "Leichte Sprache"
+    "checked_by",  # the test-reader group that checked the easy-language text
+    "checked_on",  # the date they checked it (TOML date)
 }
 _KNOWN_POLICIES = {
     "min_approved_share",  # 0..1: below it, a translated edition is published as a draft
@@ -48,6 +53,16 @@ class Edition:
     lang: str
     formats: tuple[str, ...]
     formality: str = "prefer_more"  # DeepL's formality: a city addresses its readers formally
+    sources: tuple[Path, ...] = ()  # a text of its own (Leichte Sprache), not a translation
+    style: str = "standard"  # "easy": Leichte Sprache typography, word list and linter
+    name: str = ""  # how the language switcher names it, when the language name is not enough
+    checked_by: str = ""  # the test-reader group that checked an easy-language edition
+    checked_on: dt.date | None = None  # when they checked it
+
+    @property
+    def own_text(self) -> bool:
+        """Tell whether the edition has a source of its own instead of a translation."""
+        return bool(self.sources)
 
     @property
     def dir(self) -> str:
@@ -115,7 +130,7 @@ def _publication(
         problems.append("Config value 'date': expected a date such as 2018-06-30")
     source_language = _language(data.get("source_language", "de"), "source_language", problems)
     sources = _sources(root, data.get("sources"), problems)
-    editions = _editions(data.get("editions"), problems)
+    editions = _editions(root, data.get("editions"), problems)
     policies = _policies(data.get("policies", {}), problems)
     slug = data.get("slug") or _slugify(texts["title"] or "publication")
     if not isinstance(slug, str) or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", slug):
@@ -159,18 +174,18 @@ def _language(value: Any, name: str, problems: list[str]) -> str:
     return value
 
 
-def _sources(root: Path, value: Any, problems: list[str]) -> tuple[Path, ...]:
+def _sources(root: Path, value: Any, problems: list[str], key: str = "sources") -> tuple[Path, ...]:
     if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-        problems.append("Config value 'sources': expected a list of Markdown files")
+        problems.append(f"Config value '{key}': expected a list of Markdown files")
         return ()
     paths = tuple(root / v for v in value)
     for name, source in zip(value, paths, strict=True):
         if not source.is_file():
-            problems.append(f"Config value 'sources': file '{name}' does not exist")
+            problems.append(f"Config value '{key}': file '{name}' does not exist")
     return paths
 
 
-def _editions(value: Any, problems: list[str]) -> tuple[Edition, ...]:
+def _editions(root: Path, value: Any, problems: list[str]) -> tuple[Edition, ...]:
     if not isinstance(value, dict) or not value:
         problems.append("Config value 'editions': expected at least one [editions.ID] table")
         return ()
@@ -194,7 +209,39 @@ def _editions(value: Any, problems: list[str]) -> tuple[Edition, ...]:
         if formality not in FORMALITIES:
             problems.append(f"Config value '{name}.formality': expected one of {list(FORMALITIES)}")
             formality = "prefer_more"
-        editions.append(Edition(edition_id, lang, tuple(formats), formality))
+        sources = (
+            _sources(root, table["sources"], problems, f"{name}.sources")
+            if "sources" in table
+            else ()
+        )
+        style = table.get("style", "standard")
+        if style not in ("standard", "easy"):
+            problems.append(f"Config value '{name}.style': expected 'standard' or 'easy'")
+        label = table.get("name", "")
+        if not isinstance(label, str):
+            problems.append(f"Config value '{name}.name': expected a text")
+            label = ""
+        checked_by, checked_on = table.get("checked_by", ""), table.get("checked_on")
+        if not isinstance(checked_by, str) or (checked_on is not None) != bool(checked_by):
+            problems.append(
+                f"Config value '{name}.checked_by': give the test-reader group and "
+                "'checked_on' (a date) together, or neither"
+            )
+        elif checked_on is not None and not isinstance(checked_on, dt.date):
+            problems.append(f"Config value '{name}.checked_on': expected a date")
+        editions.append(
+            Edition(
+                edition_id,
+                lang,
+                tuple(formats),
+                formality,
+                sources=sources,
+                style=style,
+                name=label,
+                checked_by=checked_by if isinstance(checked_by, str) else "",
+                checked_on=checked_on if isinstance(checked_on, dt.date) else None,
+            )
+        )
     return tuple(editions)
 
 

@@ -14,11 +14,11 @@ from babel.messages.catalog import Catalog, Message
 
 from pipeline.catalogs import METADATA, catalog_path, read_catalog
 from pipeline.config import Edition, Publication
-from pipeline.glossary import Concept
+from pipeline.glossary import Concept, Termbase
 from pipeline.review import segment_id, status
 from pipeline.segments import MarkupError, from_markup, to_markup, units
-from pipeline.source import Document, describe
-from pipeline.wordlist import Definition, definition_context, with_glossary
+from pipeline.source import Document, describe, load_document, walk
+from pipeline.wordlist import Definition, definition_context, used_concepts, with_glossary
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,7 @@ class EditionText:
     approved: int  # segments (metadata included) shown as approved or original text
     total: int
     draft: bool  # published with unreviewed text, and marked as a draft everywhere
+    easy: bool = False  # a Leichte Sprache text; a draft until test readers checked it
     definitions: dict[str, Definition] = dataclasses.field(default_factory=dict)
 
     @property
@@ -89,6 +90,43 @@ def edition_text(
         draft=draft,
         definitions=definitions,
     )
+
+
+def own_text(publication: Publication, edition: Edition, termbase: Termbase | None) -> EditionText:
+    """Return the text of an edition with sources of its own, such as Leichte Sprache.
+
+    An easy-language edition explains its hard words in a word list (the termbase's
+    Leichte Sprache explanations) and is a draft until test readers have checked it.
+    """
+    document = load_document(publication, edition.sources)
+    easy = edition.style == "easy"
+    if easy:
+        document = one_sentence_per_line(document)
+    if termbase:
+        concepts = used_concepts(termbase, document.ast["blocks"], easy=easy)
+        explain = {
+            c.id: Definition(c.easy if easy else c.definition, edition.lang) for c in concepts
+        }
+        document = with_glossary(document, concepts, explain, edition.lang, edition.lang, easy)
+    checked = bool(edition.checked_by)
+    return EditionText(
+        publication,
+        document,
+        frozenset(),
+        int(checked or not easy),
+        1,
+        draft=easy and not checked,
+        easy=easy,
+    )
+
+
+def one_sentence_per_line(document: Document) -> Document:
+    """Keep the source's line breaks: in Leichte Sprache every sentence starts a new line."""
+    ast = copy.deepcopy(document.ast)
+    for node in walk(ast["blocks"]):
+        if node["t"] == "SoftBreak":
+            node["t"] = "LineBreak"
+    return describe(ast, document.images)
 
 
 def _entry_status(catalog: Catalog, context: str, german: str) -> str:

@@ -62,11 +62,15 @@ class Document:
     has_tables: bool
 
 
-def load_document(publication: Publication) -> Document:
-    """Read every source file, sanitize it and check that it can be published accessibly."""
-    for path in publication.sources:
+def load_document(publication: Publication, sources: tuple[Path, ...] = ()) -> Document:
+    """Read every source file, sanitize it and check that it can be published accessibly.
+
+    `sources` are an edition's own files (Leichte Sprache); the publication's by default.
+    """
+    sources = sources or publication.sources
+    for path in sources:
         read_utf8(path)  # pandoc would only warn about bytes that are not UTF-8
-    parsed = [(path, pandoc.read_markdown(path)) for path in publication.sources]
+    parsed = [(path, pandoc.read_markdown(path)) for path in sources]
     shift = _heading_shift([ast for _, ast in parsed])
     blocks: list[Any] = []
     images: list[Image] = []

@@ -10,6 +10,7 @@ translation no reviewer has approved says so.
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,9 +28,14 @@ def definition_context(concept: Concept) -> str:
     return f"glossary:{concept.id}"
 
 
-def used_concepts(termbase: Termbase, blocks: list[Any]) -> list[Concept]:
-    """Return the concepts with a definition whose source term the text uses, in order."""
-    explained = [c for c in termbase.concepts if c.status != "forbidden" and c.definition]
+def used_concepts(termbase: Termbase, blocks: list[Any], easy: bool = False) -> list[Concept]:
+    """Return the concepts with a definition (or, for Leichte Sprache, an easy explanation)
+    whose source term the text uses, in order of first use."""
+    explained = [
+        c
+        for c in termbase.concepts
+        if c.status != "forbidden" and (c.easy if easy else c.definition)
+    ]
     source = termbase.source_language
     index = TermIndex(source, [(c, c.terms[source]) for c in explained])
     found: dict[str, Concept] = {}
@@ -53,8 +59,12 @@ def with_glossary(
     definitions: dict[str, Definition],
     lang: str,
     source_lang: str,
+    word_list: bool = False,
 ) -> Document:
-    """Return the document with links from first occurrences and the glossary section."""
+    """Return the document with links from first occurrences and the glossary section.
+
+    A Leichte Sprache edition calls it a word list (Wörterbuch).
+    """
     if not concepts:
         return document
     ast = copy.deepcopy(document.ast)
@@ -62,7 +72,7 @@ def with_glossary(
     _link_first_occurrences(ast["blocks"], TermIndex(lang, terms))
     # The section is a top-level section of the text, like its other top-level headings.
     level = min((n["c"][0] for n in walk(ast["blocks"]) if n["t"] == "Header"), default=2)
-    ast["blocks"] += _section(terms, definitions, lang, source_lang, level)
+    ast["blocks"] += _section(terms, definitions, lang, source_lang, level, word_list)
     return describe(ast, document.images)
 
 
@@ -76,6 +86,7 @@ def _section(
     lang: str,
     source: str,
     level: int,
+    word_list: bool,
 ) -> list[dict[str, Any]]:
     _ = translations(lang).gettext
     items = []
@@ -85,12 +96,13 @@ def _section(
             note = _words(f"({_('term not yet reviewed')})")
             label += [{"t": "Space"}, _span("", ["term-status"], note)]
         definition = definitions.get(concept.id, Definition(concept.definition, source))
-        body = _words(definition.text)
+        body = _sentences(definition.text) if word_list else _words(definition.text)
         if definition.lang != lang:
             body = [_span("", [], body, definition.lang)]
         items.append([label, [[{"t": "Para", "c": body}]]])
-    heading = {"t": "Header", "c": [level, [SECTION_ID, [], []], _words(_("Glossary"))]}
-    return [heading, {"t": "DefinitionList", "c": items}]
+    title = _("Word list") if word_list else _("Glossary")
+    header = {"t": "Header", "c": [level, [SECTION_ID, [], []], _words(title)]}
+    return [header, {"t": "DefinitionList", "c": items}]
 
 
 def _span(
@@ -98,6 +110,16 @@ def _span(
 ) -> dict[str, Any]:
     attributes = [["lang", lang]] if lang else []
     return {"t": "Span", "c": [[identifier, classes, attributes], inlines]}
+
+
+def _sentences(text: str) -> list[dict[str, Any]]:
+    """Return the inlines of a text with every sentence on a line of its own."""
+    inlines: list[dict[str, Any]] = []
+    for sentence in re.split(r"(?<=[.!?])\s+", text.strip()):
+        if inlines:
+            inlines.append({"t": "LineBreak"})
+        inlines += _words(sentence)
+    return inlines
 
 
 def _words(text: str) -> list[dict[str, Any]]:

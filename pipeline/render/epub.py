@@ -21,7 +21,7 @@ from pipeline import atomic, pandoc
 from pipeline.config import Edition, Publication
 from pipeline.i18n import translations
 from pipeline.localize import EditionText
-from pipeline.render.html import FONTS, TEMPLATES, draft_notice
+from pipeline.render.html import FONTS, TEMPLATES, draft_notice, notice_label
 from pipeline.source import Document, walk
 
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
@@ -73,8 +73,9 @@ def write_epub(edition: Edition, text: EditionText, edition_dir: Path, target: P
         "page-progression-direction": edition.dir,
         **accessibility_metadata(document, edition.lang),
     }
+    label = notice_label(text, edition.lang)
     if notice:
-        metadata |= {"description": notice, "subject": ["draft", _("Draft translation")]}
+        metadata |= {"description": notice, "subject": ["draft", label]}
     with tempfile.TemporaryDirectory() as scratch:
         args = [
             f"--css={TEMPLATES / 'epub.css'}",
@@ -82,9 +83,12 @@ def write_epub(edition: Edition, text: EditionText, edition_dir: Path, target: P
             "--toc",
             "--toc-depth=3",
             "--split-level=1",
-            *(f"--epub-embed-font={font}" for font in sorted(FONTS.glob("NotoSans-*.ttf"))),
+            *(f"--epub-embed-font={font}" for font in sorted(FONTS.glob("NotoSans*.ttf"))),
         ]
-        ast = _chapters(document, notice, _("Draft translation"))
+        if text.easy:  # Leichte Sprache: its own font, sizes and spacing
+            args.append(f"--css={TEMPLATES / 'epub-easy.css'}")
+            args += [f"--epub-embed-font={f}" for f in sorted(FONTS.glob("Atkinson*.ttf"))]
+        ast = _chapters(document, notice, label)
         # Literal strings: a title or notice is never read as Markdown or raw HTML.
         ast["meta"] = {k: _meta_value(v) for k, v in metadata.items() if v is not None}
         raw = Path(scratch) / "raw.epub"

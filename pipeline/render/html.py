@@ -84,7 +84,7 @@ def write_assets(output: Path) -> None:
     """Copy the stylesheets and fonts that every HTML page links to (into a fresh staging dir)."""
     assets = output / "assets"
     (assets / "fonts").mkdir(parents=True)
-    for name in ("style.css", "print.css"):
+    for name in ("style.css", "print.css", "easy.css"):
         shutil.copyfile(TEMPLATES / name, assets / name)
     for font in sorted(FONTS.glob("*.ttf")) + [FONTS / "OFL.txt"]:
         shutil.copyfile(font, assets / "fonts" / font.name)
@@ -139,6 +139,8 @@ def render_page(
             source_lang=publication.source_language,
             untranslated=text.untranslated,
             draft_notice=draft_notice(text, edition.lang),
+            notice_label=notice_label(text, edition.lang),
+            easy=text.easy,
             languages=languages,
             assets="../assets/",
             published_as=format_list(
@@ -156,11 +158,22 @@ def render_page(
     )
 
 
+def notice_label(text: EditionText, lang: str) -> str:
+    """Return the short label of an edition's draft notice."""
+    _ = translations(lang).gettext
+    return _("Not yet checked") if text.easy else _("Draft translation")
+
+
 def draft_notice(text: EditionText, lang: str) -> str:
     """Return the notice that tells readers an edition is a draft, or "" for a final one."""
     if not text.draft:
         return ""
     _ = translations(lang).gettext
+    if text.easy:
+        return _(
+            "Nobody has checked this text yet. Test readers check if a text is easy to read."
+            " They have not read this text yet."
+        )
     return _(
         "This translation is a draft. A reviewer has approved {share} of its text; the rest"
         " has not been checked yet, and text without a translation is shown in the original"
@@ -168,10 +181,18 @@ def draft_notice(text: EditionText, lang: str) -> str:
     ).format(share=percent(text.approved_share, lang))
 
 
-def edition_status(text: EditionText, lang: str, original: bool) -> str:
+def edition_status(text: EditionText, edition: Edition, original: bool) -> str:
     """Say, in the edition's language, whether it is the original, a draft or reviewed."""
+    lang = edition.lang
     _ = translations(lang).gettext
     share = percent(text.approved_share, lang)
+    if text.easy and edition.checked_on:
+        date = long_date(edition.checked_on, lang)
+        return _("Easy language, checked by test readers ({group}, {date})").format(
+            group=edition.checked_by, date=date
+        )
+    if text.easy:
+        return _("Easy language, not yet checked by test readers")
     if original:
         return _("Original text")
     if text.draft:
@@ -205,6 +226,8 @@ def render_landing(publication: Publication, entries: list[dict[str, Any]]) -> s
             source_lang=lang,
             untranslated=frozenset(),
             draft_notice="",
+            notice_label="",
+            easy=False,
             languages=[],
             assets="assets/",
             editions=entries,

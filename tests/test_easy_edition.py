@@ -1,0 +1,159 @@
+"""The Leichte Sprache edition: its own source, typography measured in HTML and PDF, word list."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from pipeline.build import BuildResult, build
+from pipeline.checks.html import _browser
+
+from .conftest import copy_project
+
+EASY_TEXT = """# Was ist das Integrations·konzept?
+
+Die Stadt Dietzenbach hat ein Integrations·konzept.
+Das Konzept heißt: Dietzenbach in Bewegung.
+Es geht um das Zusammen·leben in der Stadt.
+Sie können *mitmachen*.
+
+# Die Ziele
+
+Die Stadt will das Zusammen·leben verbessern.
+Viele Menschen haben an dem Konzept gearbeitet.
+Das Konzept hat Ziele für die Arbeit in der Stadt.
+Das Konzept nennt auch Maßnahmen.
+Eine Maßnahme ist etwas, das die Stadt tut.
+"""
+EDITION = (
+    'de-leicht = { lang = "de", sources = ["source/leichte-sprache.md"], style = "easy", '
+    'name = "Leichte Sprache" }'
+)
+
+
+def _easy_project(target: Path, edition: str = EDITION) -> Path:
+    project = copy_project(target)
+    (project / "source" / "leichte-sprache.md").write_text(EASY_TEXT, encoding="utf-8")
+    config = project / "publication.toml"
+    text = re.sub(r"\n(en-GB|tr|ar|pl|ru|uk) = \{\}", "", config.read_text(encoding="utf-8"))
+    config.write_text(text.replace("de = {}", f"de = {{}}\n{edition}"), encoding="utf-8")
+    return project
+
+
+@pytest.fixture(scope="module")
+def easy_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    return build(_easy_project(tmp_path_factory.mktemp("easy") / "project"))
+
+
+def _files(result: BuildResult) -> dict[str, Path]:
+    return {a.kind: a.path for a in result.artifacts if a.edition == "de-leicht"}
+
+
+def test_the_easy_edition_is_built_from_its_own_source_in_every_format(easy_build: BuildResult):
+    files = _files(easy_build)
+    assert set(files) == {"html", "pdf", "epub"}
+    page = files["html"].read_text(encoding="utf-8")
+    assert '<html lang="de" dir="ltr">' in page
+    assert "Das Konzept heißt:" in page and "Dietzenbacher Integrationskonzept" not in page
+    # Every sentence starts on a new line.
+    assert "Integrations·konzept</a>.<br />" in page
+    landing = easy_build.landing.read_text(encoding="utf-8")
+    assert "Leichte Sprache, noch nicht von Prüf·lesern geprüft" in landing
+    assert ">Leichte Sprache</a>" in page  # the language switcher names it
+
+
+def test_it_says_in_plain_words_that_nobody_has_checked_it(easy_build: BuildResult):
+    files = _files(easy_build)
+    notice = "Diesen Text hat noch niemand geprüft."
+    assert notice in files["html"].read_text(encoding="utf-8")
+    first_page = subprocess.run(
+        ["pdftotext", "-l", "1", str(files["pdf"]), "-"], capture_output=True, text=True
+    ).stdout
+    assert notice in " ".join(first_page.split())
+    with zipfile.ZipFile(files["epub"]) as epub:
+        book = "".join(epub.read(n).decode() for n in epub.namelist() if n.endswith(("ml", "opf")))
+    assert notice in book and "logo" not in book.lower()
+
+
+def test_test_readers_approval_is_recorded(tmp_path: Path):
+    checked = EDITION.replace(
+        " }", ', checked_by = "Prüfgruppe Dietzenbach", checked_on = 2026-12-01 }'
+    )
+    result = build(_easy_project(tmp_path / "project", checked))
+    landing = result.landing.read_text(encoding="utf-8")
+    assert "geprüft von Prüf·lesern (Prüfgruppe Dietzenbach, 1. Dezember 2026)" in landing
+    page = _files(result)["html"].read_text(encoding="utf-8")
+    assert "draft-notice" not in page
+
+
+def test_the_word_list_explains_the_hard_words_and_is_linked(easy_build: BuildResult):
+    files = _files(easy_build)
+    page = files["html"].read_text(encoding="utf-8")
+    section = page.split('<h2 id="glossary">Wörterbuch</h2>')[1]
+    assert '<span id="term-integrationskonzept">Integrationskonzept</span>' in section
+    links = re.findall(r'<a href="#(term-[a-z-]+)" class="term">', page.split("Wörterbuch</h2>")[0])
+    assert {"term-integrationskonzept", "term-zusammenleben", "term-massnahme"} <= set(links)
+    with zipfile.ZipFile(files["epub"]) as epub:
+        book = "".join(epub.read(n).decode() for n in epub.namelist() if n.endswith("html"))
+    assert re.search(r'href="ch\d+\.xhtml#term-zusammenleben" class="term"', book)
+
+
+def test_screen_typography_is_measured_in_chromium(easy_build: BuildResult):
+    page_path = _files(easy_build)["html"]
+    with _browser() as browser:
+        page = browser.new_page()
+        page.goto(page_path.as_uri())
+        styles = page.evaluate(
+            """() => [...document.querySelectorAll('main p, main li, main dd, main dt')]
+                .map(e => { const s = getComputedStyle(e);
+                  return [parseFloat(s.fontSize), parseFloat(s.lineHeight), s.fontStyle,
+                          s.hyphens, s.textAlign, s.fontFamily]; })"""
+        )
+        emphasis = page.evaluate(
+            "() => [...document.querySelectorAll('main em')]"
+            ".map(e => getComputedStyle(e).fontStyle)"
+        )
+    assert styles
+    for size, line, style, hyphens, align, family in styles:
+        assert size >= 18 and line / size >= 1.5
+        assert style == "normal" and hyphens in ("manual", "none") and align == "left"
+        assert family.startswith('"Pipeline Atkinson Hyperlegible"')
+    assert emphasis == ["normal"]  # bold instead of italics
+
+
+def test_print_typography_is_measured_in_the_pdf(easy_build: BuildResult):
+    pdf_path = _files(easy_build)["pdf"]
+    with pikepdf.open(pdf_path) as pdf:
+        fonts = {str(f.BaseFont) for page in pdf.pages for f in page.Resources.Font.values()}
+        sizes = [
+            float(operands[1])
+            for page in pdf.pages
+            for operands, operator in pikepdf.parse_content_stream(page)
+            if str(operator) == "Tf"
+        ]
+    assert all("Atkinson" in font and "Italic" not in font for font in fonts)
+    assert min(sizes) >= 14  # body, notes and page numbers
+    bbox = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf_path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    words = re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>', bbox)
+    pages = bbox.split("<page ")[1:]
+    gaps = []
+    for page in pages:
+        bottoms = sorted({float(y) for y in re.findall(r'yMax="([\d.]+)"', page)})
+        lines = [y for i, y in enumerate(bottoms) if i == 0 or y - bottoms[i - 1] > 3]
+        gaps += [b - a for a, b in zip(lines, lines[1:], strict=False)]
+    assert min(gaps) >= 1.5 * 14  # line height at least 1.5 at 14 pt
+    assert not any(w.endswith(("-", "\u2010")) for *_, w in words)  # no hyphenation
+
+
+def test_every_page_has_a_page_number(easy_build: BuildResult):
+    pdf_path = _files(easy_build)["pdf"]
+    text = subprocess.run(["pdftotext", str(pdf_path), "-"], capture_output=True, text=True).stdout
+    pages = text.split("\f")[:-1]
+    assert all(f"Seite {n} von {len(pages)}" in page for n, page in enumerate(pages, start=1))
