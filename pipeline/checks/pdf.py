@@ -7,7 +7,7 @@ table structure, links, captions and untagged pagination content.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -16,8 +16,8 @@ import pikepdf
 
 from pipeline.checks import Finding
 from pipeline.render.pdf_text import (
+    document_fonts,
     element_text,
-    form_xobjects,
     is_struct_element,
     iter_elements,
     mcid_texts,
@@ -133,21 +133,6 @@ def _check_metadata(ctx: _Context) -> None:
 SHIPPED_FONT_PREFIX = "Pipeline-"
 
 
-def _fonts(pdf: pikepdf.Pdf) -> Iterator[pikepdf.Object]:
-    """Yield every font used by pages and their form XObjects, once."""
-    seen: set[object] = set()
-    for page in pdf.pages:
-        resources = page.obj.get("/Resources", pikepdf.Dictionary())
-        holders = [resources] + [
-            x.get("/Resources", pikepdf.Dictionary()) for x in form_xobjects(resources)
-        ]
-        for holder in holders:
-            for font in holder.get("/Font", pikepdf.Dictionary()).values():
-                if object_key(font) not in seen:
-                    seen.add(object_key(font))
-                    yield font
-
-
 def _font_embedded(font: pikepdf.Object) -> bool:
     if font.get("/Subtype") == "/Type3":
         return True  # glyphs are content streams in the font itself
@@ -158,7 +143,7 @@ def _font_embedded(font: pikepdf.Object) -> bool:
 
 
 def _check_fonts(ctx: _Context) -> None:
-    for font in _fonts(ctx.pdf):
+    for font in document_fonts(ctx.pdf):
         name = str(font.get("/BaseFont", "(unnamed)"))
         if not name.lstrip("/").partition("+")[2].startswith(SHIPPED_FONT_PREFIX):
             # A glyph the shipped fonts lack made WeasyPrint fall back to a machine's font.

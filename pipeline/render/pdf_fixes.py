@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import pikepdf
 
+from pipeline.render.pdf_actualtext import fix_right_to_left_text
 from pipeline.render.pdf_text import (
     element_text,
     form_xobjects,
@@ -66,6 +67,7 @@ def close_pdfua_gaps(pdf: pikepdf.Pdf, lang_spans: Sequence[tuple[str, str]]) ->
     _tie_captions(doc)
     _set_span_languages(doc, lang_spans)
     _set_link_contents(doc)
+    fix_right_to_left_text(pdf)
 
 
 # a. Pagination artifacts ---------------------------------------------------

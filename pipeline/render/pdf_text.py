@@ -211,6 +211,21 @@ def form_xobjects(resources: pikepdf.Object) -> Iterator[pikepdf.Object]:
             pending.append(xobject.get("/Resources", pikepdf.Dictionary()))
 
 
+def document_fonts(pdf: pikepdf.Pdf) -> Iterator[pikepdf.Object]:
+    """Yield every font used by pages and their form XObjects, once."""
+    seen: set[object] = set()
+    for page in pdf.pages:
+        resources = page.obj.get("/Resources", pikepdf.Dictionary())
+        holders = [resources] + [
+            x.get("/Resources", pikepdf.Dictionary()) for x in form_xobjects(resources)
+        ]
+        for holder in holders:
+            for font in holder.get("/Font", pikepdf.Dictionary()).values():
+                if _key(font) not in seen:
+                    seen.add(_key(font))
+                    yield font
+
+
 # Structure tree helpers shared by the PDF fixes and the PDF/UA checker.
 
 
