@@ -54,17 +54,26 @@ def _build(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from pipeline.checks.conformance import run_checks
     from pipeline.config import CONFIG_NAME, load_config
+    from pipeline.readability import readability
     from pipeline.review import terminology_report
 
     if getattr(args, "what", None) == "terms":
         return _check_terms(args)
     output = args.output or args.project / "output"
     has_config = (args.project / CONFIG_NAME).is_file()
-    report = run_checks(
-        output, terminology_report(load_config(args.project)) if has_config else None
-    )
+    publication = load_config(args.project) if has_config else None
+    scores = readability(publication) if publication else {}
+    terminology = terminology_report(publication) if publication else None
+    report = run_checks(output, terminology, dict(scores) if publication else None)
     for finding in report.findings:
         print(finding)
+    for edition, sections in scores.items():
+        for section in sections:  # hints, not findings
+            print(
+                f"readability {edition}, {section['section'] or '-'}: Flesch-Amstad "
+                f"{section['flesch_amstad']}, Wiener Sachtextformel "
+                f"{section['wiener_sachtextformel']} (a hint)"
+            )
     print(report.summary())
     print(f"wrote {_shown(report.path)}")
     return 0 if report.passed else 1
@@ -345,6 +354,7 @@ def _lint_easy(args: argparse.Namespace) -> int:
             print(finding)
     errors = sum(1 for f in findings if f.severity == "error")
     if args.format == "text" and findings:
+        sys.stdout.flush()
         print(f"{errors} error(s), {len(findings) - errors} warning(s)", file=sys.stderr)
     return 1 if errors else 0
 

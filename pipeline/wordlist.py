@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import copy
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
 from pipeline.glossary import Concept, Termbase
-from pipeline.i18n import translations
+from pipeline.i18n import text_direction, translations
 from pipeline.segments import to_markup, units
 from pipeline.source import Document, describe, walk
 from pipeline.terms import Match, TermIndex, plain
@@ -69,11 +70,18 @@ def with_glossary(
         return document
     ast = copy.deepcopy(document.ast)
     terms = [(c, c.term(lang) or c.terms[source_lang]) for c in concepts]
-    _link_first_occurrences(ast["blocks"], TermIndex(lang, terms))
+    # A link splits a Latin phrase in right-to-left text into inline boxes that WeasyPrint
+    # then orders wrongly ("553 :PDF"); such terms are defined, just not linked.
+    linkable = [(c, t) for c, t in terms if text_direction(lang) == "ltr" or _right_to_left(t)]
+    _link_first_occurrences(ast["blocks"], TermIndex(lang, linkable))
     # The section is a top-level section of the text, like its other top-level headings.
     level = min((n["c"][0] for n in walk(ast["blocks"]) if n["t"] == "Header"), default=2)
     ast["blocks"] += _section(terms, definitions, lang, source_lang, level, word_list)
     return describe(ast, document.images)
+
+
+def _right_to_left(text: str) -> bool:
+    return any(unicodedata.bidirectional(c) in ("R", "AL") for c in text)
 
 
 def _anchor(concept: Concept) -> str:

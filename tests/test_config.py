@@ -14,8 +14,12 @@ def test_the_project_config_is_valid():
     publication = load_config(REPO)
     assert publication.publisher == "Stadt Dietzenbach"
     assert publication.version == "Fortschreibung 2017/2018"
-    assert [e.id for e in publication.editions] == ["de", "en-GB", "tr", "ar", "pl", "ru", "uk"]
+    ids = ["de", "en-GB", "tr", "ar", "pl", "ru", "uk", "de-leicht"]
+    assert [e.id for e in publication.editions] == ids
     assert {e.id: e.dir for e in publication.editions}["ar"] == "rtl"
+    easy = publication.editions[-1]
+    assert easy.lang == "de" and easy.style == "easy" and easy.own_text
+    assert easy.checked_by == "" and easy.checked_on is None  # no test readers yet
     assert publication.editions[0].formats == ("html", "pdf", "epub")
 
 

@@ -67,9 +67,9 @@ def test_the_easy_edition_is_built_from_its_own_source_in_every_format(easy_buil
     assert ">Leichte Sprache</a>" in page  # the language switcher names it
 
 
-def test_it_says_in_plain_words_that_nobody_has_checked_it(easy_build: BuildResult):
+def test_it_says_in_plain_words_that_test_readers_have_not_checked_it_yet(easy_build: BuildResult):
     files = _files(easy_build)
-    notice = "Diesen Text hat noch niemand geprüft."
+    notice = "Dieser Text ist neu. Prüf·leser prüfen: Ist ein Text leicht zu lesen?"
     assert notice in files["html"].read_text(encoding="utf-8")
     first_page = subprocess.run(
         ["pdftotext", "-l", "1", str(files["pdf"]), "-"], capture_output=True, text=True

@@ -131,10 +131,7 @@ def test_arabic_is_right_to_left_in_every_format(project_build: BuildResult):
     assert '<spine toc="ncx" page-progression-direction="rtl">' in opf
     chapters = [text for name, text in epub.items() if re.search(r"ch\d+\.xhtml$", name)]
     assert chapters and all('dir="rtl"' in text for text in chapters)
-    # Logical order, ligatures and embedded German names and numbers come back exactly.
-    printed = _pdf_body_text(files["pdf"], "ar")
-    for sentence in _messages("ar"):
-        assert sentence in printed
+    # The Arabic PDF's text, word by word, is checked in tests/test_arabic_pdf.py.
 
 
 def test_the_landing_page_gives_every_editions_status_in_its_language(
@@ -154,19 +151,18 @@ def test_the_landing_page_gives_every_editions_status_in_its_language(
 
 
 def test_every_page_links_the_other_editions(project_build: BuildResult):
-    editions = ["de", *TRANSLATED]
+    editions = ["de", *TRANSLATED, "de-leicht"]
     for edition in editions:
         page = _files(project_build, edition)["html"].read_text(encoding="utf-8")
         head = page.split("</head>")[0]
         alternates = re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', head)
         others = [e for e in editions if e != edition]
-        assert alternates == [(e, f"../{e}/{SLUG}.html") for e in others], edition
+        lang = {"de-leicht": "de"}  # Leichte Sprache is German
+        assert alternates == [(lang.get(e, e), f"../{e}/{SLUG}.html") for e in others], edition
         switcher = page.split('<nav class="languages"')[1].split("</nav>")[0]
         assert switcher.count("hreflang=") == len(editions)
-        assert (
-            f'hreflang="{edition}" dir="{TRANSLATED.get(edition, "ltr")}" aria-current="page"'
-            in switcher
-        )
+        current = f'hreflang="{lang.get(edition, edition)}" dir="{TRANSLATED.get(edition, "ltr")}"'
+        assert f'{current} aria-current="page"' in switcher
 
 
 def test_approving_a_segment_changes_only_that_languages_outputs(tmp_path: Path):
@@ -266,6 +262,9 @@ def test_the_approval_gate_fails_today_and_passes_when_all_is_approved(tmp_path:
     assert _cli(REPO, "status", "--require", "approved").returncode == 1
     project = copy_project(tmp_path / "project")
     for edition in TRANSLATED:
-        approved = _cli(project, "approve", "--lang", edition, "--reviewer", "T", "--all-drafts")
+        # A segment with an open terminology finding needs a written reason.
+        reason = "test of the gate"
+        approve = ("approve", "--lang", edition, "--reviewer", "T", "--all-drafts")
+        approved = _cli(project, *approve, "--override", reason)
         assert approved.returncode == 0, approved.stderr
     assert _cli(project, "status", "--require", "approved").returncode == 0

@@ -33,6 +33,8 @@ class Report:
     # The termbase check of source and catalogs (pipeline.review.terminology_report); it is
     # editorial, so it is reported but does not decide `passed`. None without a termbase.
     terminology: dict[str, object] | None = None
+    # Flesch-Amstad and Wiener Sachtextformel per section of each German edition: hints.
+    readability: dict[str, object] | None = None
 
     @property
     def passed(self) -> bool:
@@ -47,10 +49,15 @@ class Report:
         return f"checked {checked}: {verdict}"
 
 
-def run_checks(output: Path, terminology: dict[str, object] | None = None) -> Report:
+def run_checks(
+    output: Path,
+    terminology: dict[str, object] | None = None,
+    readability: dict[str, object] | None = None,
+) -> Report:
     """Check every HTML page, PDF and EPUB in `output`; claim EPUB conformance where it holds.
 
-    `terminology` (pipeline.review.terminology_report) is added to report.json as it is.
+    `terminology` (pipeline.review.terminology_report) and `readability`
+    (pipeline.readability) are added to report.json as they are.
     """
     files = _outputs(output)
     if not files:
@@ -66,7 +73,7 @@ def run_checks(output: Path, terminology: dict[str, object] | None = None) -> Re
         ]
         for result in pool.map(lambda job: job(), jobs):
             findings += result
-    report = Report(output / "report.json", files, tuple(findings), terminology)
+    report = Report(output / "report.json", files, tuple(findings), terminology, readability)
     atomic.write_text(
         report.path, json.dumps(_as_json(report, output), indent=2, ensure_ascii=False)
     )
@@ -128,4 +135,6 @@ def _as_json(report: Report, output: Path) -> dict[str, object]:
     }
     if report.terminology is not None:
         data["terminology"] = report.terminology
+    if report.readability is not None:
+        data["readability"] = report.readability
     return data

@@ -171,8 +171,8 @@ def draft_notice(text: EditionText, lang: str) -> str:
     _ = translations(lang).gettext
     if text.easy:
         return _(
-            "Nobody has checked this text yet. Test readers check if a text is easy to read."
-            " They have not read this text yet."
+            "This text is new. Test readers check if a text is easy to read."
+            " This check is still to come."
         )
     return _(
         "This translation is a draft. A reviewer has approved {share} of its text; the rest"
