@@ -10,6 +10,7 @@ from typing import Any
 
 from pipeline import atomic
 from pipeline.config import Edition, Publication, load_config
+from pipeline.easy.gate import check_easy_sources
 from pipeline.errors import PipelineError
 from pipeline.glossary import load_termbase
 from pipeline.i18n import file_size, language_name
@@ -55,6 +56,9 @@ def build(root: Path, output: Path | None = None) -> BuildResult:
     try:
         html.write_assets(staging)
         # Every catalog is read and checked before the first file is written.
+        for edition in publication.editions:
+            if edition.style == "easy":  # the linter's errors block the edition
+                check_easy_sources(publication.root, edition.sources or publication.sources)
         termbase = load_termbase(publication)
         glossary = used_concepts(termbase, document.ast["blocks"]) if termbase else []
         texts = {

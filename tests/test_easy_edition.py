@@ -12,6 +12,7 @@ import pytest
 
 from pipeline.build import BuildResult, build
 from pipeline.checks.html import _browser
+from pipeline.errors import PipelineError, SourceError
 
 from .conftest import copy_project
 
@@ -40,7 +41,9 @@ def _easy_project(target: Path, edition: str = EDITION) -> Path:
     project = copy_project(target)
     (project / "source" / "leichte-sprache.md").write_text(EASY_TEXT, encoding="utf-8")
     config = project / "publication.toml"
-    text = re.sub(r"\n(en-GB|tr|ar|pl|ru|uk) = \{\}", "", config.read_text(encoding="utf-8"))
+    text = re.sub(
+        r"\n(en-GB|tr|ar|pl|ru|uk|de-leicht) = .*", "", config.read_text(encoding="utf-8")
+    )
     config.write_text(text.replace("de = {}", f"de = {{}}\n{edition}"), encoding="utf-8")
     return project
 
@@ -157,3 +160,30 @@ def test_every_page_has_a_page_number(easy_build: BuildResult):
     text = subprocess.run(["pdftotext", str(pdf_path), "-"], capture_output=True, text=True).stdout
     pages = text.split("\f")[:-1]
     assert all(f"Seite {n} von {len(pages)}" in page for n, page in enumerate(pages, start=1))
+
+
+def test_a_rule_error_blocks_the_build_until_it_is_waived(tmp_path: Path):
+    project = _easy_project(tmp_path / "project")
+    source = project / "source" / "leichte-sprache.md"
+    bad = "Die Stadt hat ein Konzept (mit Zielen)."
+    source.write_text(EASY_TEXT + f"\n{bad}\n", encoding="utf-8")
+    with pytest.raises(SourceError) as error:
+        build(project)
+    line = len(EASY_TEXT.splitlines()) + 2
+    assert f"leichte-sprache.md:{line}:27: LS-BRACKETS error" in str(error.value)
+    assert not (project / "output").exists()  # nothing written
+
+    waivers = project / "easy-language-waivers.toml"
+    waivers.write_text(
+        f'[[waiver]]\nrule = "LS-BRACKETS"\ntext = "{bad}"\nreason = "Test"\n', encoding="utf-8"
+    )
+    assert _files(build(project))["html"].is_file()
+
+
+def test_a_waiver_without_a_reason_is_refused(tmp_path: Path):
+    project = _easy_project(tmp_path / "project")
+    (project / "easy-language-waivers.toml").write_text(
+        '[[waiver]]\nrule = "LS-BRACKETS"\ntext = "x"\n', encoding="utf-8"
+    )
+    with pytest.raises(PipelineError, match="waiver 1: give rule, text"):
+        build(project)

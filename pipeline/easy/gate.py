@@ -1,0 +1,94 @@
+"""The build gate: an easy-language edition is published only if its source passes the linter.
+
+An error blocks the edition unless `easy-language-waivers.toml` in the project lists it:
+
+    [[waiver]]
+    rule = "LS-SENT-LEN"
+    text = "Das Konzept heißt: Dietzenbach in Bewegung."  # the whole source line
+    reason = "A name; the test readers understood it."
+
+A waiver names the line by its text, not its number, so that edits elsewhere in the file
+keep it valid; a waiver whose line no longer has that finding is reported as unused.
+Warnings never block; the build logs how many there are.
+"""
+
+from __future__ import annotations
+
+import logging
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.easy.config import load_easy_config
+from pipeline.easy.lint import Finding, lint_file
+from pipeline.errors import PipelineError, SourceError, read_utf8
+
+log = logging.getLogger(__name__)
+WAIVERS = "easy-language-waivers.toml"
+
+
+@dataclass(frozen=True)
+class Waiver:
+    """An accepted error: which rule, on which source line, and why."""
+
+    rule: str
+    text: str
+    reason: str
+
+
+def check_easy_sources(project: Path, sources: tuple[Path, ...]) -> list[Finding]:
+    """Lint an easy-language edition's sources; raise SourceError for unwaived errors.
+
+    Returns the warnings and the waived errors, for the log.
+    """
+    config = load_easy_config(project)
+    waivers = load_waivers(project)
+    used: set[Waiver] = set()
+    blocking, kept = [], []
+    for path in sources:
+        lines = read_utf8(path).splitlines()
+        for finding in lint_file(path, config):
+            waiver = _waiver_for(finding, lines, waivers)
+            if finding.severity == "error" and waiver is None:
+                blocking.append(finding)
+                continue
+            if waiver:
+                used.add(waiver)
+            kept.append(finding)
+    for waiver in set(waivers) - used:
+        log.warning("%s: unused waiver for %s on %r", WAIVERS, waiver.rule, waiver.text)
+    if blocking:
+        shown = "\n".join(str(f) for f in blocking[:20])
+        more = f"\n… and {len(blocking) - 20} more" if len(blocking) > 20 else ""
+        raise SourceError(
+            f"the Leichte Sprache text breaks {len(blocking)} rule(s); rewrite these lines "
+            f"or list them with a reason in {WAIVERS}:\n{shown}{more}"
+        )
+    if kept:
+        log.warning("Leichte Sprache: %d warning(s) or waived finding(s); run lint-easy", len(kept))
+    return kept
+
+
+def _waiver_for(finding: Finding, lines: list[str], waivers: list[Waiver]) -> Waiver | None:
+    text = lines[finding.line - 1].strip() if 0 < finding.line <= len(lines) else ""
+    return next((w for w in waivers if w.rule == finding.rule and w.text == text), None)
+
+
+def load_waivers(project: Path) -> list[Waiver]:
+    """Read the project's waivers; every problem names the file."""
+    path = project / WAIVERS
+    if not path.exists():
+        return []
+    try:
+        data = tomllib.loads(read_utf8(path))
+    except tomllib.TOMLDecodeError as exc:
+        raise PipelineError(f"not valid TOML: {exc}", path) from None
+    waivers = []
+    for number, entry in enumerate(data.get("waiver", []), start=1):
+        fields = {key: entry.get(key) for key in ("rule", "text", "reason")}
+        if not all(isinstance(value, str) and value.strip() for value in fields.values()):
+            raise PipelineError(
+                f"waiver {number}: give rule, text (the whole source line) and a reason", path
+            )
+        waivers.append(Waiver(fields["rule"], fields["text"].strip(), fields["reason"]))
+    return waivers
