@@ -359,6 +359,22 @@ def _lint_easy(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
+def _draft_easy(args: argparse.Namespace) -> int:
+    from pipeline.config import load_config
+    from pipeline.easy.draft import DRAFT, draft_easy
+    from pipeline.translate import client_from_environment
+
+    publication = load_config(args.project)
+    target = args.output or publication.root / DRAFT
+    result = draft_easy(publication, client_from_environment(), target)
+    print(
+        f"wrote {_shown(result.path)}: {result.paragraphs} paragraph(s) rephrased by DeepL Write "
+        f"in {result.requests} request(s), {result.characters} characters; a draft for a writer, "
+        "never published"
+    )
+    return 0
+
+
 def _shown(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd()))
@@ -522,3 +538,12 @@ def _add_easy_commands(commands: argparse._SubParsersAction) -> None:
     )
     _project_option(lint)
     lint.set_defaults(run=_lint_easy)
+    draft = commands.add_parser(
+        "draft-easy",
+        help="rephrase the German source simply with DeepL Write, as a draft for a writer",
+        description="Write drafts/leichte-sprache-entwurf.md from the German source with "
+        "DeepL Write (style simple; a Pro key in DEEPL_AUTH_KEY). The draft is never published.",
+    )
+    _project_option(draft)
+    draft.add_argument("--output", type=Path, metavar="FILE", help="where to write the draft")
+    draft.set_defaults(run=_draft_easy)

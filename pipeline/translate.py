@@ -302,15 +302,17 @@ def _request_all(
         report(progress)
 
 
-def batches(texts: list[str], parameters: dict[str, object]) -> Iterator[list[str]]:
-    """Split texts into requests of at most 50 texts and under 128 KiB of JSON body."""
+def batches(
+    texts: list[str], parameters: dict[str, object], max_body: int = MAX_BODY
+) -> Iterator[list[str]]:
+    """Split texts into requests of at most 50 texts and under 128 KiB (`max_body`) of JSON."""
     batch: list[str] = []
     for text in texts:
         candidate = [*batch, text]
-        if batch and (len(candidate) > MAX_TEXTS or _body_size(candidate, parameters) > MAX_BODY):
+        if batch and (len(candidate) > MAX_TEXTS or _body_size(candidate, parameters) > max_body):
             yield batch
             candidate = [text]
-        if _body_size(candidate, parameters) > MAX_BODY:
+        if _body_size(candidate, parameters) > max_body:
             raise PipelineError(
                 f"a segment of {len(text)} characters is too long for one DeepL request; "
                 f"split the paragraph that starts {text[:40]!r}"

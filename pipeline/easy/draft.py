@@ -1,0 +1,86 @@
+"""A first draft of a Leichte Sprache text from DeepL Write, for a human writer to rework.
+
+DeepL Write (`rephrase_text`, writing style "simple") makes German plainer; it does not write
+Leichte Sprache. The draft goes to drafts/, never into source/: a writer rewrites it to the
+rules (`lint-easy`) and test readers check it before anything is published.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import deepl
+
+from pipeline import atomic
+from pipeline.config import Publication
+from pipeline.errors import PipelineError
+from pipeline.segments import to_markup, units
+from pipeline.source import load_document
+from pipeline.terms import plain
+from pipeline.translate import batches, call_deepl
+
+DRAFT = Path("drafts") / "leichte-sprache-entwurf.md"
+MAX_WRITE_BODY = 10 * 1024  # DeepL Write's limit on the request body
+
+
+@dataclass(frozen=True)
+class DraftResult:
+    """What draft-easy wrote and what it cost."""
+
+    path: Path
+    paragraphs: int
+    requests: int
+    characters: int
+
+
+def draft_easy(publication: Publication, client: deepl.DeepLClient, target: Path) -> DraftResult:
+    """Rephrase every paragraph of the German source simply; write the draft to `target`."""
+    published = {p.resolve() for e in publication.editions for p in e.sources}
+    published |= {p.resolve() for p in publication.sources}
+    if target.resolve() in published or (publication.root / "source") in target.resolve().parents:
+        raise PipelineError("a draft never goes into source/; write it to drafts/", target)
+    document = load_document(publication)
+    blocks = [(u.kind, plain(to_markup(u.inlines))) for u in units(document.ast["blocks"])]
+    texts = [text for kind, text in blocks if kind != "heading" and text.strip()]
+    simple: dict[str, str] = {}
+    requests = 0
+    for batch in batches(list(dict.fromkeys(texts)), {"target_lang": "DE"}, MAX_WRITE_BODY):
+        simple.update(zip(batch, _rephrase(client, batch), strict=True))
+        requests += 1
+    lines = [_header(publication)]
+    for kind, text in blocks:
+        if kind == "heading":
+            lines.append(f"# {text}")
+        elif text.strip():
+            # One sentence per line, as the Leichte Sprache source wants it.
+            lines.append("\n".join(re.split(r"(?<=[.!?])\s+", simple[text].strip())))
+    atomic.write_text(target, "\n\n".join(lines) + "\n")
+    return DraftResult(target, len(texts), requests, sum(len(t) for t in simple))
+
+
+def _rephrase(client: deepl.DeepLClient, texts: list[str]) -> list[str]:
+    def send() -> list[str]:
+        results = client.rephrase_text(texts, target_lang="DE", style="simple")
+        return [r.text for r in (results if isinstance(results, list) else [results])]
+
+    try:
+        return call_deepl(client, send)
+    except PipelineError as exc:
+        if "(403)" not in exc.message:
+            raise
+        raise PipelineError(f"{exc.message}; DeepL Write also needs a Pro key") from None
+
+
+def _header(publication: Publication) -> str:
+    sources = ", ".join(p.relative_to(publication.root).as_posix() for p in publication.sources)
+    return (
+        f"<!-- Entwurf von DeepL Write (Stil: simple) aus {sources}, "
+        f"{dt.date.today().isoformat()}.\n"
+        "     Das ist noch keine Leichte Sprache: Eine Schreiberin oder ein Schreiber "
+        "überarbeitet den Text\n"
+        "     nach den Regeln (python -m pipeline lint-easy). Dieser Entwurf wird nie "
+        "veröffentlicht. -->"
+    )
