@@ -105,8 +105,9 @@ def test_approved_segments_and_peoples_drafts_are_never_touched(
     project = copy_project(tmp_path / "project")  # the catalogs of people's drafts
     path = project / "translations" / "pl.po"
     ids = [m.id for m in _catalog(project, "pl") if m.id and not m.context]
-    assert main(["approve", "--lang", "pl", "--reviewer", "Anna", "--all-drafts",
-                 "--project", str(project)]) == 0  # fmt: skip
+    approve = ["approve", "--lang", "pl", "--reviewer", "Anna", "--all-drafts"]
+    # Some drafts miss a glossary term: approving them needs a written reason.
+    assert main([*approve, "--override", "checked", "--project", str(project)]) == 0
     approved = {m.id: m.string for m in _catalog(project, "pl") if m.id}
     source = project / "source" / "integrationskonzept.md"
     source.write_text(source.read_text(encoding="utf-8").replace(*EDITED), encoding="utf-8")
