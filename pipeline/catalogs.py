@@ -9,6 +9,7 @@ entry keeps the German it was translated from as its previous msgid (#| msgid).
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 from dataclasses import dataclass
@@ -119,7 +120,7 @@ def current_catalog(publication: Publication, edition: Edition, pot: Catalog) ->
     path = catalog_path(publication, edition)
     catalog = read_catalog(path, edition.lang) if path.exists() else _new(publication, edition)
     kept = {m.id: m.previous_id for m in catalog if m.previous_id}
-    before = {(m.id, m.context) for m in catalog if m.id}
+    before = {(m.id, m.context): copy.copy(m) for m in catalog if m.id}
     catalog.update(pot, update_header_comment=False, update_creation_date=False)
     for message in catalog:
         # Babel forgets the previous German of an entry that was already stale.
@@ -129,9 +130,17 @@ def current_catalog(publication: Publication, edition: Edition, pot: Catalog) ->
         # a new entry is only stale if its earlier version had the same context.
         previous = message.previous_id[0] if message.previous_id else None
         if previous and message.id not in kept and (previous, message.context) not in before:
-            message.string, message.previous_id = "", []
-            message.flags.discard("fuzzy")
+            _unmatch(catalog, message, previous, before)
     return catalog
+
+
+def _unmatch(catalog: Catalog, message: Message, previous: str, before: dict) -> None:
+    """Undo a fuzzy match across contexts; the old translation becomes obsolete, not lost."""
+    old = next((m for (i, _), m in before.items() if i == previous), None)
+    if old is not None and catalog.get(old.id, old.context) is None:
+        catalog.obsolete[(old.id, old.context) if old.context else old.id] = old
+    message.string, message.previous_id, message.user_comments = "", [], []
+    message.flags.discard("fuzzy")
 
 
 def _new(publication: Publication, edition: Edition) -> Catalog:
@@ -176,14 +185,24 @@ STATUS_COMMENTS = (
 )
 
 
+_COMPLETE = re.compile(r"^(approved: .+, [0-9a-f]{12}|origin: machine(, [0-9a-f]{12})?)$")
+
+
 def _unwrapped(comments: list[str]) -> list[str]:
-    """Join the lines of our comments that Babel's writer wrapped at 76 characters."""
-    # Babel (like xgettext) always wraps comments; a wrapped approval would be lost.
+    """Join the lines of an approval or origin comment that another tool wrapped.
+
+    xgettext and older Babel versions wrap comments at 76 characters; a wrapped approval
+    would be lost. A line is joined only to an approval or origin that is incomplete, so a
+    reviewer's own note below a complete one stays a comment of its own.
+    """
     joined: list[str] = []
     for comment in comments:
-        wrapped = joined and joined[-1].startswith(STATUS_COMMENTS)
-        if wrapped and not comment.startswith(STATUS_COMMENTS):
-            joined[-1] = f"{joined[-1]} {comment}"
+        previous = joined[-1] if joined else ""
+        incomplete = previous.startswith(("approved: ", "origin: ")) and not _COMPLETE.match(
+            previous
+        )
+        if incomplete and not comment.startswith(STATUS_COMMENTS):
+            joined[-1] = f"{previous} {comment}"
         else:
             joined.append(comment)
     return joined
@@ -223,8 +242,9 @@ def write_catalog(catalog: Catalog, path: Path) -> None:
     for message in catalog:
         message.previous_id = []
     buffer = io.BytesIO()
-    # Unwrapped lines: Babel wraps "#|" lines into invalid syntax, and we add them ourselves.
-    write_po(buffer, catalog, width=0, sort_output=False, ignore_obsolete=False)
+    # Unwrapped lines: Babel wraps "#|" lines into invalid syntax, and we add them ourselves;
+    # with width 0 it would still wrap comments at 76 characters, so the width is "never".
+    write_po(buffer, catalog, width=10**9, sort_output=False, ignore_obsolete=False)
     for message in catalog:
         message.previous_id = previous.get((message.id, message.context), [])
     atomic.write_text(path, _insert_previous(buffer.getvalue().decode("utf-8"), previous))

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pipeline.build import BuildResult, build
 from pipeline.catalogs import read_catalog, write_catalog
+from pipeline.cli import main
 from pipeline.i18n import translations
 
 from .conftest import copy_project
@@ -72,3 +73,23 @@ def test_a_definition_without_translation_is_german_marked_as_german(tmp_path: P
     page = _files(build(project), "pl")["html"].read_text(encoding="utf-8")
     section = page.split('<h2 id="glossary">')[1]
     assert f'<span lang="de">{german}</span>' in section
+
+
+def test_a_new_definition_never_takes_over_a_removed_paragraphs_translation(tmp_path: Path):
+    project = copy_project(tmp_path / "project")
+    source = project / "source" / "integrationskonzept.md"
+    paragraphs = source.read_text(encoding="utf-8").split("\n\n")
+    removed = next(p for p in paragraphs if p.startswith("Zudem wird vorgeschlagen"))
+    source.write_text("\n\n".join(p for p in paragraphs if p != removed), encoding="utf-8")
+    terms = project / "glossary" / "terms.csv"
+    old = "Ein konkreter Schritt, ein Angebot oder ein Projekt, mit dem ein Ziel erreicht"
+    similar = removed.replace("Zudem", "Außerdem")  # Babel would match it to the removed one
+    text = terms.read_text(encoding="utf-8")
+    definition_cell = text[text.index(old) : text.index('"', text.index(old))]
+    terms.write_text(text.replace(definition_cell, similar), encoding="utf-8")
+    translation = str(read_catalog(project / "translations" / "tr.po", "tr")[removed].string)
+    assert main(["catalogs", "--project", str(project)]) == 0
+    catalog = read_catalog(project / "translations" / "tr.po", "tr")
+    definition = next(m for m in catalog if m.context == "glossary:massnahme")
+    assert definition.id == similar and definition.string == "" and not definition.fuzzy
+    assert catalog.obsolete[removed].string == translation  # kept as #~, not lost
