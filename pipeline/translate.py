@@ -80,22 +80,26 @@ class Draft:
 
 
 class Memory:
-    """The machine translations already paid for, one JSON-lines file per target language."""
+    """The machine translations already paid for, one JSON-lines file per target language.
+
+    Each record keeps the options it was made with, so a draft made with an older glossary
+    or another formality is never taken for a current one.
+    """
 
     def __init__(self, directory: Path):
         self.directory = directory
-        self._loaded: dict[str, dict[str, Draft]] = {}
+        self._loaded: dict[str, dict[str, tuple[Options, Draft]]] = {}
 
-    def _entries(self, options: Options) -> dict[str, Draft]:
-        if options.target not in self._loaded:
-            self._loaded[options.target] = self._read(self._path(options.target))
-        return self._loaded[options.target]
+    def _entries(self, target: str) -> dict[str, tuple[Options, Draft]]:
+        if target not in self._loaded:
+            self._loaded[target] = self._read(self._path(target))
+        return self._loaded[target]
 
     def _path(self, target: str) -> Path:
         return self.directory / f"{target}.jsonl"
 
-    def _read(self, path: Path) -> dict[str, Draft]:
-        entries: dict[str, Draft] = {}
+    def _read(self, path: Path) -> dict[str, tuple[Options, Draft]]:
+        entries: dict[str, tuple[Options, Draft]] = {}
         if not path.exists():
             return entries
         for number, line in enumerate(read_utf8(path).splitlines(), start=1):
@@ -115,18 +119,19 @@ class Memory:
                     path,
                     number,
                 ) from None
-            entries[options.key(draft.source)] = draft
+            entries[options.key(draft.source)] = (options, draft)
         return entries
 
     def get(self, options: Options, source: str) -> Draft | None:
-        """Return the remembered draft of `source`, or None."""
-        return self._entries(options).get(options.key(source))
+        """Return the remembered draft of `source` made with these options, or None."""
+        entry = self._entries(options.target).get(options.key(source))
+        return entry[1] if entry else None
 
     def add(self, options: Options, draft: Draft) -> None:
         """Remember a draft; `save` writes it."""
-        self._entries(options)[options.key(draft.source)] = draft
+        self._entries(options.target)[options.key(draft.source)] = (options, draft)
 
-    def save(self, options: Options) -> None:
+    def save(self, target: str) -> None:
         """Write one target language's memory atomically, in a stable order."""
         records = [
             {
@@ -138,10 +143,10 @@ class Memory:
                 "text": draft.text,
                 "markup_ok": draft.markup_ok,
             }
-            for _, draft in sorted(self._entries(options).items())
+            for _, (options, draft) in sorted(self._entries(target).items())
         ]
         lines = [json.dumps(record, ensure_ascii=False, sort_keys=True) for record in records]
-        atomic.write_text(self._path(options.target), "".join(f"{line}\n" for line in lines))
+        atomic.write_text(self._path(target), "".join(f"{line}\n" for line in lines))
 
 
 @dataclass
@@ -295,7 +300,7 @@ def _request_all(
                 progress.done += 1
                 progress.lost_markup += not draft.markup_ok
         # Memory first: if we die between the two writes, the next run pays nothing again.
-        memory.save(job.options)
+        memory.save(job.options.target)
         write_catalog(job.catalog, job.path)
         progress.billed += billed
         progress.requests += 1

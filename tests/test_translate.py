@@ -355,3 +355,18 @@ def test_identical_german_is_sent_once_across_editions(tmp_path: Path, server: D
     ]
     memory = (project / "translations" / "memory" / "TR.jsonl").read_text(encoding="utf-8")
     assert all(json.loads(line)["target"] == "TR" for line in memory.splitlines())
+
+
+def test_the_memory_keeps_each_drafts_own_options(tmp_path: Path, server: DeepLServer):
+    project = sample_with_turkish(tmp_path / "project")
+    config = project / "publication.toml"
+    informal = '\n[editions.tr-du]\nlang = "tr"\nformality = "prefer_less"\n'
+    config.write_text(config.read_text(encoding="utf-8") + informal, encoding="utf-8")
+    assert _translate(project, "--all") == 0
+    sent = server.translate_requests()
+    assert {r.params["formality"] for r in sent} == {"prefer_more", "prefer_less"}
+    memory = (project / "translations" / "memory" / "TR.jsonl").read_text(encoding="utf-8")
+    formalities = [json.loads(line)["formality"] for line in memory.splitlines()]
+    assert formalities.count("prefer_more") == formalities.count("prefer_less") > 0
+    assert _translate(project, "--all") == 0  # both are remembered as what they are
+    assert len(server.translate_requests()) == len(sent)
