@@ -107,11 +107,12 @@ def read_termbase(path: Path, source_language: str, languages: tuple[str, ...]) 
     columns = [name for name in header if name not in FIELDS]
     for name in columns:
         # A language no edition uses (yet, or any more) is kept; anything else is a mistake.
-        if name not in languages and not _is_language(name):
+        if name not in languages and not is_language(name):
             fields = ", ".join(FIELDS)
             problems.append(
                 (1, f"unknown column '{name}': expected a language tag such as 'tr' or {fields}")
             )
+    needed = [name for name in columns if name in languages]  # the editions' languages
     languages = (*languages, *(name for name in columns if name not in languages))
     for required in ("id", "status", source_language):
         if required not in header:
@@ -121,7 +122,7 @@ def read_termbase(path: Path, source_language: str, languages: tuple[str, ...]) 
     concepts = []
     line = 2
     for row in reader:
-        concept = _concept(row, line, source_language, columns, languages, problems)
+        concept = _concept(row, line, source_language, columns, needed, languages, problems)
         if concept:
             concepts.append(concept)
         line = reader.line_num + 1
@@ -132,7 +133,8 @@ def read_termbase(path: Path, source_language: str, languages: tuple[str, ...]) 
     return Termbase(path, source_language, present, tuple(concepts))
 
 
-def _is_language(tag: str) -> bool:
+def is_language(tag: str) -> bool:
+    """Tell whether a column name is a language tag Babel knows."""
     try:
         Locale.parse(tag, sep="-")
     except (ValueError, UnknownLocaleError):
@@ -145,6 +147,7 @@ def _concept(
     line: int,
     source_language: str,
     columns: list[str],
+    required: list[str],  # the columns a preferred concept must fill
     languages: tuple[str, ...],
     problems: list[tuple[int | None, str]],
 ) -> Concept | None:
@@ -166,7 +169,7 @@ def _concept(
     if source_language not in terms:
         problems.append((line, f"column '{source_language}': empty cell"))
     if status == "preferred":
-        for lang in columns:
+        for lang in required:
             if lang not in terms:
                 problems.append((line, f"column '{lang}': empty cell"))
         if not cells.get("definition", "").strip():

@@ -41,6 +41,7 @@ from pipeline.glossary import (
     TERMBASE,
     Concept,
     Termbase,
+    is_language,
     load_termbase,
     read_termbase,
     termbase_languages,
@@ -176,8 +177,9 @@ def import_tbx(publication: Publication, source: Path) -> Termbase:
     """Replace glossary/terms.csv with the concepts of a TBX file, validated first."""
     languages = termbase_languages(publication)
     rows = read_tbx(source, publication.source_language, languages)
-    present = {lang for row in rows for lang in row.terms}
+    present = list(dict.fromkeys(lang for row in rows for lang in row.terms))
     columns = [lang for lang in languages if lang == languages[0] or lang in present]
+    columns += [lang for lang in present if lang not in columns]
     text, tbx_lines = _csv(rows, columns)
     target = publication.root / TERMBASE
     # The new CSV is validated in the temporary file; a bad one never replaces the old.
@@ -275,11 +277,14 @@ def _row(reader: _Reader, entry: ET.Element) -> Row:
 
 
 def _read_lang_sec(reader: _Reader, lang_sec: ET.Element, row: Row) -> None:
-    lang = reader.languages.get((lang_sec.get(_XML_LANG) or "").lower())
+    tag = lang_sec.get(_XML_LANG) or ""
+    if tag.lower() not in reader.languages and is_language(tag):
+        reader.languages[tag.lower()] = tag  # a language no edition uses (yet): kept
+    lang = reader.languages.get(tag.lower())
     if lang is None:
         known = ", ".join(reader.languages.values())
-        message = f"xml:lang '{lang_sec.get(_XML_LANG)}' is not a language of the publication"
-        raise reader.error(lang_sec, f"{message} ({known}); add an edition or remove it")
+        message = f"xml:lang '{tag}' is not a language tag"
+        raise reader.error(lang_sec, f"{message} (the publication has {known})")
     for child in lang_sec:
         if child.tag == _q("termSec"):
             _read_term_sec(reader, child, row, lang)

@@ -234,10 +234,10 @@ def _nth(text: str, old: str, new: str, nth: int = 1) -> str:
     [
         (
             '<langSec xml:lang="ru">',
-            '<langSec xml:lang="fa">',
+            '<langSec xml:lang="Russisch">',
             1,
-            '<langSec xml:lang="fa">',
-            "xml:lang 'fa' is not a language of the publication (de, tr, ar, ru)",
+            '<langSec xml:lang="Russisch">',
+            "xml:lang 'Russisch' is not a language tag (the publication has de, tr, ar, ru)",
         ),
         (
             '<descrip type="definition">Der Plan &lt;2023&gt; &amp; mehr.</descrip>',
@@ -328,5 +328,24 @@ def test_the_real_termbase_round_trips(tmp_path: Path, capsys):
     assert [replace(c, line=0) for c in after.concepts] == [
         replace(c, line=0) for c in before.concepts
     ]
+    _export(capsys, project, second)
+    assert second.read_bytes() == first.read_bytes()
+
+
+def test_a_language_no_edition_uses_round_trips(tmp_path: Path, capsys):
+    project = copy_project(tmp_path / "p")
+    terms = project / "glossary" / "terms.csv"
+    rows = list(csv.reader(io.StringIO(terms.read_text(encoding="utf-8"))))
+    rows = [[*rows[0], "fr"], [*rows[1], "intégration"], *([*row, ""] for row in rows[2:])]
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    terms.write_text(buffer.getvalue(), encoding="utf-8")
+    first, second = tmp_path / "first.tbx", tmp_path / "second.tbx"
+    _export(capsys, project, first)
+    assert '<langSec xml:lang="fr">' in first.read_text(encoding="utf-8")
+    code, _, err = _glossary(capsys, "import", "--tbx", str(first), "--project", str(project))
+    assert (code, err) == (0, "")
+    termbase = load_termbase(load_config(project))
+    assert termbase is not None and termbase.concepts[0].terms["fr"] == "intégration"
     _export(capsys, project, second)
     assert second.read_bytes() == first.read_bytes()
