@@ -58,7 +58,7 @@ def build(root: Path, output: Path | None = None) -> BuildResult:
         # Every catalog is read and checked before the first file is written.
         for edition in publication.editions:
             if edition.style == "easy":  # the linter's errors block the edition
-                check_easy_sources(publication.root, edition.sources or publication.sources)
+                check_easy_sources(publication.root, edition.sources)
         termbase = load_termbase(publication)
         glossary = used_concepts(termbase, document.ast["blocks"]) if termbase else []
         texts = {

@@ -93,7 +93,7 @@ def _check_terms(args: argparse.Namespace) -> int:
     forbidden = check_sources(publication, termbase)
     for finding in forbidden:
         print(f"{_shown(finding.path)}:{finding.line}:{finding.column}: {finding.message}")
-    issues = term_issues(publication, refresh=True) or []
+    issues = term_issues(publication) or []  # a check only reads; `catalogs` writes comments
     for issue in (i for i in issues if not i.overridden):
         for term in issue.findings:
             print(f"{_shown(issue.path)}:{issue.line}: segment {issue.segment}: {term.message}")
@@ -366,7 +366,7 @@ def _draft_easy(args: argparse.Namespace) -> int:
 
     publication = load_config(args.project)
     target = args.output or publication.root / DRAFT
-    result = draft_easy(publication, client_from_environment(), target)
+    result = draft_easy(publication, client_from_environment(), target, args.replace)
     print(
         f"wrote {_shown(result.path)}: {result.paragraphs} paragraph(s) rephrased by DeepL Write "
         f"in {result.requests} request(s), {result.characters} characters; a draft for a writer, "
@@ -546,4 +546,5 @@ def _add_easy_commands(commands: argparse._SubParsersAction) -> None:
     )
     _project_option(draft)
     draft.add_argument("--output", type=Path, metavar="FILE", help="where to write the draft")
+    draft.add_argument("--replace", action="store_true", help="replace an existing draft")
     draft.set_defaults(run=_draft_easy)

@@ -217,6 +217,11 @@ def _editions(root: Path, value: Any, problems: list[str]) -> tuple[Edition, ...
         style = table.get("style", "standard")
         if style not in ("standard", "easy"):
             problems.append(f"Config value '{name}.style': expected 'standard' or 'easy'")
+        elif style == "easy" and "sources" not in table:
+            problems.append(
+                f"Config value '{name}.style': 'easy' needs 'sources', the edition's own "
+                "Leichte Sprache text"
+            )
         label = table.get("name", "")
         if not isinstance(label, str):
             problems.append(f"Config value '{name}.name': expected a text")

@@ -42,6 +42,17 @@ def test_the_draft_is_written_to_drafts_and_never_into_the_source(
     assert main(["draft-easy", "--project", str(project), "--output", str(target)]) == 1
     assert "a draft never goes into source/" in capsys.readouterr().err
     assert target.read_bytes() == source_before
+    catalog = project / "translations" / "tr.po"
+    assert main(["draft-easy", "--project", str(project), "--output", str(catalog)]) == 1
+
+    # A writer may be working on the draft: it is replaced only when asked.
+    draft_path = project / "drafts" / "leichte-sprache-entwurf.md"
+    draft_path.write_text("Meine Arbeit", encoding="utf-8")
+    assert main(["draft-easy", "--project", str(project)]) == 1
+    assert "a draft is already there" in capsys.readouterr().err
+    assert draft_path.read_text(encoding="utf-8") == "Meine Arbeit"
+    assert main(["draft-easy", "--project", str(project), "--replace"]) == 0
+    assert draft_path.read_text(encoding="utf-8") != "Meine Arbeit"
 
 
 def test_a_free_key_gets_one_line_about_the_key(

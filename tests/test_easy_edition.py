@@ -187,3 +187,18 @@ def test_a_waiver_without_a_reason_is_refused(tmp_path: Path):
     )
     with pytest.raises(PipelineError, match="waiver 1: give rule, text"):
         build(project)
+
+
+def test_a_waivers_file_with_a_single_table_is_one_clear_error(tmp_path: Path):
+    project = _easy_project(tmp_path / "project")
+    (project / "easy-language-waivers.toml").write_text(
+        '[waiver]\nrule = "LS-BRACKETS"\ntext = "x"\nreason = "y"\n', encoding="utf-8"
+    )
+    with pytest.raises(PipelineError, match=r"write each waiver as a \[\[waiver\]\] table"):
+        build(project)
+
+
+def test_an_easy_edition_needs_its_own_text(tmp_path: Path):
+    project = _easy_project(tmp_path / "project", 'de-leicht = { lang = "de", style = "easy" }')
+    with pytest.raises(PipelineError, match="'easy' needs 'sources'"):
+        build(project)

@@ -185,17 +185,20 @@ def test_findings_become_comments_refreshed_not_repeated_and_removed(project: Pa
             "term: forbidden 'entegrasyon planı': use 'entegrasyon konsepti'",
         ]
     _set_translation(project, HEADING, "Entegrasyon konsepti nedir?")
+    before = (project / "translations" / "tr.po").read_bytes()
     assert main(["check", "terms", "--project", str(project)]) == 0
+    assert (project / "translations" / "tr.po").read_bytes() == before  # a check only reads
+    assert main(["catalogs", "--project", str(project)]) == 0
     assert not [c for c in _comments(project, HEADING) if c.startswith("term")]
 
 
-def test_a_long_finding_survives_babels_comment_wrapping(project: Path):
+def test_a_long_finding_is_written_on_one_line(project: Path):
     path = project / "translations" / "tr.po"
     catalog = read_catalog(path, "tr")
     long = "missing '" + "çok uzun bir terim " * 6 + "' for 'Integrationskonzept'"
     catalog[HEADING].user_comments.append(TermFinding("x", long).comment)
     write_catalog(catalog, path)
-    assert f"# term: {long}" not in path.read_text(encoding="utf-8")  # wrapped on disk
+    assert f"# term: {long}" in path.read_text(encoding="utf-8")  # never wrapped
     assert _comments(project, HEADING)[-1] == f"term: {long}"
 
 

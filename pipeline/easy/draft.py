@@ -36,12 +36,25 @@ class DraftResult:
     characters: int
 
 
-def draft_easy(publication: Publication, client: deepl.DeepLClient, target: Path) -> DraftResult:
-    """Rephrase every paragraph of the German source simply; write the draft to `target`."""
+def draft_easy(
+    publication: Publication, client: deepl.DeepLClient, target: Path, replace: bool = False
+) -> DraftResult:
+    """Rephrase every paragraph of the German source simply; write the draft to `target`.
+
+    The draft never goes where published text or reviewed work lives, and never replaces a
+    draft a writer may be working on unless `replace` is given.
+    """
+    protected = [publication.root / name for name in ("source", "translations", "glossary")]
     published = {p.resolve() for e in publication.editions for p in e.sources}
     published |= {p.resolve() for p in publication.sources}
-    if target.resolve() in published or (publication.root / "source") in target.resolve().parents:
-        raise PipelineError("a draft never goes into source/; write it to drafts/", target)
+    where = target.resolve()
+    if where in published or any(d.resolve() in where.parents for d in protected):
+        raise PipelineError(
+            "a draft never goes into source/, translations/ or glossary/; write it to drafts/",
+            target,
+        )
+    if target.exists() and not replace:
+        raise PipelineError("a draft is already there; rename it or pass --replace", target)
     document = load_document(publication)
     blocks = [(u.kind, plain(to_markup(u.inlines))) for u in units(document.ast["blocks"])]
     texts = [text for kind, text in blocks if kind != "heading" and text.strip()]

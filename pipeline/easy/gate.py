@@ -83,8 +83,11 @@ def load_waivers(project: Path) -> list[Waiver]:
         data = tomllib.loads(read_utf8(path))
     except tomllib.TOMLDecodeError as exc:
         raise PipelineError(f"not valid TOML: {exc}", path) from None
+    entries = data.get("waiver", [])
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise PipelineError("write each waiver as a [[waiver]] table", path)
     waivers = []
-    for number, entry in enumerate(data.get("waiver", []), start=1):
+    for number, entry in enumerate(entries, start=1):
         fields = {key: entry.get(key) for key in ("rule", "text", "reason")}
         if not all(isinstance(value, str) and value.strip() for value in fields.values()):
             raise PipelineError(
