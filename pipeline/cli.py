@@ -233,8 +233,10 @@ def _translate(args: argparse.Namespace) -> int:
             print(f"quota left: {'unlimited' if left is None else f'{left} characters'}")
         return 0
     bar = _ProgressBar(sys.stderr)
-    results = translate(publication, editions, client_from_environment(), bar.show)
-    bar.close()
+    try:
+        results = translate(publication, editions, client_from_environment(), bar.show)
+    finally:
+        bar.close()  # an error message starts on a line of its own
     billed = sum(p.billed for p in results)
     print(
         f"translated {sum(p.done for p in results)} segment(s) in {len(results)} edition(s): "

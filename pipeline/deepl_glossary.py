@@ -34,7 +34,8 @@ log = logging.getLogger(__name__)
 
 STATE = Path("glossary") / "deepl.json"
 SOURCE = "DE"  # the source language translate sends
-# The DE→xx glossary pairs DeepL offers (NOTES.md); other targets are translated without one.
+# The DE→xx glossary pairs DeepL offers (its glossary-language-pairs list, late 2026);
+# other targets are translated without one, and the post-check covers them.
 GLOSSARY_LANGUAGES = frozenset("EN TR AR PL RU UK IT EL RO BG".split())
 
 

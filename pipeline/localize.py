@@ -60,8 +60,9 @@ def edition_text(
     # edit can never make an edition look more reviewed than it is.
     final = localize(document, catalog, path, source, include_unapproved=False)
     fields = {f: getattr(publication, f) for f in METADATA if getattr(publication, f)}
+    # Keyed by msgctxt: the metadata field's name, or "glossary:ID" for a definition.
     entries = [(f, f, text) for f, text in fields.items()] + [
-        (concept.id, definition_context(concept), concept.definition) for concept in glossary
+        (definition_context(c), definition_context(c), c.definition) for c in glossary
     ]
     statuses = {key: _entry_status(catalog, context, text) for key, context, text in entries}
     approved = final.used.get("approved", 0) + list(statuses.values()).count("approved")
@@ -76,8 +77,8 @@ def edition_text(
     }
     translated: dict[str, Any] = {f: shown[f] for f in fields if f in shown}
     definitions = {
-        c.id: Definition(shown[c.id], edition.lang)
-        if c.id in shown
+        c.id: Definition(shown[definition_context(c)], edition.lang)
+        if definition_context(c) in shown
         else Definition(c.definition, source)
         for c in glossary
     }
@@ -104,9 +105,10 @@ def own_text(publication: Publication, edition: Edition, termbase: Termbase | No
         document = one_sentence_per_line(document)
     if termbase:
         concepts = used_concepts(termbase, document.ast["blocks"], easy=easy)
-        explain = {
-            c.id: Definition(c.easy if easy else c.definition, edition.lang) for c in concepts
-        }
+        # Leichte Sprache explanations are German like the edition; definitions are in
+        # the termbase's source language.
+        lang = edition.lang if easy else termbase.source_language
+        explain = {c.id: Definition(c.easy if easy else c.definition, lang) for c in concepts}
         document = with_glossary(document, concepts, explain, edition.lang, edition.lang, easy)
     checked = bool(edition.checked_by)
     return EditionText(

@@ -1,7 +1,9 @@
 """Every Leichte Sprache rule: its id, default severity, options and check.
 
-Severities: an `error` blocks a build; a rule is an error only where the finding is
-certain (a count, a character, a listed abbreviation) and the standards forbid it outright.
+Severities: an `error` blocks a build; the error rules are those the standards forbid
+outright and that rest on counts, characters or word lists (LS-ABBREV also reports any short
+all-capital word, and LS-MEDIOPUNKT-FORM uses word frequencies to judge a split: both can
+be waived, and terms explained in the glossary are never reported).
 Rules that rest on the tagger's reading of a sentence are warnings: each finding is still
 a violation, but a writer may have good reason to keep it.
 """

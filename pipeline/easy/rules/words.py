@@ -199,7 +199,7 @@ _CROSSREF = re.compile(
     r"Fußnote|Ziffer|Teil)[ \u00a0]?(?:\d+|[IVX]+)\b(?![ \u00a0]?Uhr)"
     r"|\b(?:[Ww]ie|[Ww]eiter|[Ss]iehe)\s+(?:schon\s+|bereits\s+)?(?:oben|unten)\b"
     r"|\b(?:oben|unten)\s+(?:genannt|beschrieben|erklärt|erwähnt|aufgeführt|stehend|gesagt)\w*"
-    r"|\b(?:im|in dem|[Ii]m)\s+(?:nächsten|vorigen|vorherigen|letzten|folgenden|ersten|"
+    r"|\b(?:[Ii]m|in dem)\s+(?:nächsten|vorigen|vorherigen|letzten|folgenden|ersten|"
     r"zweiten|dritten|vierten)\s+(?:Kapitel|Abschnitt|Teil)\b"
     r"|\bauf der (?:nächsten|vorigen|vorherigen|letzten|folgenden) Seite\b|\b[Ii]m Anhang\b"
 )
