@@ -27,7 +27,7 @@ sys.path.insert(0, str(REPO))  # for the test server in tests/
 
 from pipeline.build import build  # noqa: E402
 from pipeline.config import load_config  # noqa: E402
-from pipeline.translate import translate  # noqa: E402
+from pipeline.mt.translate import translate  # noqa: E402
 from tests.deepl_server import TEST_KEY, DeepLServer  # noqa: E402
 
 

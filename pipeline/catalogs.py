@@ -173,7 +173,7 @@ def read_catalog(path: Path, lang: str) -> Catalog:
 
 
 # The translator comments the pipeline writes: status records and term overrides
-# (pipeline/review.py), machine-draft notes (pipeline/translate.py) and term findings
+# (pipeline/review.py), machine-draft notes (pipeline/mt/translate.py) and term findings
 # (pipeline/terms.py).
 STATUS_COMMENTS = (
     "approved: ",

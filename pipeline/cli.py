@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, TextIO
 from pipeline.errors import PipelineError
 
 if TYPE_CHECKING:
-    from pipeline.translate import Progress
+    from pipeline.mt.translate import Progress
 
 log = logging.getLogger("pipeline")
 
@@ -215,7 +215,8 @@ def _approve(args: argparse.Namespace) -> int:
 
 def _translate(args: argparse.Namespace) -> int:
     from pipeline.config import load_config
-    from pipeline.translate import client_from_environment, translate, usage_left
+    from pipeline.mt.client import client_from_environment, usage_left
+    from pipeline.mt.translate import translate
 
     publication = load_config(args.project)
     editions = None if args.all else args.lang
@@ -297,8 +298,8 @@ def _glossary_validate(args: argparse.Namespace) -> int:
 
 def _glossary_sync(args: argparse.Namespace) -> int:
     from pipeline.config import load_config
-    from pipeline.deepl_glossary import sync
-    from pipeline.translate import client_from_environment
+    from pipeline.mt.client import client_from_environment
+    from pipeline.mt.glossary import sync
 
     result = sync(load_config(args.project), client_from_environment())
     for lang, why in result.skipped:
@@ -364,7 +365,7 @@ def _lint_easy(args: argparse.Namespace) -> int:
 def _draft_easy(args: argparse.Namespace) -> int:
     from pipeline.config import load_config
     from pipeline.easy.draft import DRAFT, draft_easy
-    from pipeline.translate import client_from_environment
+    from pipeline.mt.client import client_from_environment
 
     publication = load_config(args.project)
     target = args.output or publication.root / DRAFT

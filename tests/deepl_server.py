@@ -15,7 +15,7 @@ Try it by hand (a new user can point the pipeline's translate step at it)::
     python -m tests.deepl_server --port 8123 --key KEY
 
 It prints its URL (``http://127.0.0.1:8123/``), logs one line per request and serves until Ctrl-C.
-In another shell, point the pipeline at it (``pipeline/translate.py`` reads these two)::
+In another shell, point the pipeline at it (``pipeline/mt/client.py`` reads these two)::
 
     DEEPL_AUTH_KEY=KEY DEEPL_SERVER_URL=http://127.0.0.1:8123/ python -m pipeline translate --all
 

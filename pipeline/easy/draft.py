@@ -12,15 +12,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import deepl
-
 from pipeline import atomic
 from pipeline.config import Publication
 from pipeline.errors import PipelineError
+from pipeline.mt.client import Client, rephrase_simple
+from pipeline.mt.translate import batches
 from pipeline.segments import to_markup, units
 from pipeline.source import load_document
 from pipeline.terms import plain
-from pipeline.translate import batches, call_deepl
 
 DRAFT = Path("drafts") / "leichte-sprache-entwurf.md"
 MAX_WRITE_BODY = 10 * 1024  # DeepL Write's limit on the request body
@@ -37,7 +36,7 @@ class DraftResult:
 
 
 def draft_easy(
-    publication: Publication, client: deepl.DeepLClient, target: Path, replace: bool = False
+    publication: Publication, client: Client, target: Path, replace: bool = False
 ) -> DraftResult:
     """Rephrase every paragraph of the German source simply; write the draft to `target`.
 
@@ -61,7 +60,7 @@ def draft_easy(
     simple: dict[str, str] = {}
     requests = 0
     for batch in batches(list(dict.fromkeys(texts)), {"target_lang": "DE"}, MAX_WRITE_BODY):
-        simple.update(zip(batch, _rephrase(client, batch), strict=True))
+        simple.update(zip(batch, rephrase_simple(client, batch), strict=True))
         requests += 1
     lines = [_header(publication)]
     for kind, text in blocks:
@@ -72,19 +71,6 @@ def draft_easy(
             lines.append("\n".join(re.split(r"(?<=[.!?])\s+", simple[text].strip())))
     atomic.write_text(target, "\n\n".join(lines) + "\n")
     return DraftResult(target, len(texts), requests, sum(len(t) for t in simple))
-
-
-def _rephrase(client: deepl.DeepLClient, texts: list[str]) -> list[str]:
-    def send() -> list[str]:
-        results = client.rephrase_text(texts, target_lang="DE", style="simple")
-        return [r.text for r in (results if isinstance(results, list) else [results])]
-
-    try:
-        return call_deepl(client, send)
-    except PipelineError as exc:
-        if "(403)" not in exc.message:
-            raise
-        raise PipelineError(f"{exc.message}; DeepL Write also needs a Pro key") from None
 
 
 def _header(publication: Publication) -> str:

@@ -14,19 +14,15 @@ most the request in flight.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
 
 import deepl
 from babel.messages.catalog import Catalog, Message
 
-from pipeline import atomic
 from pipeline.catalogs import (
     catalog_path,
     current_catalog,
@@ -35,118 +31,19 @@ from pipeline.catalogs import (
     write_catalog,
 )
 from pipeline.config import Edition, Publication
-from pipeline.errors import PipelineError, read_utf8
+from pipeline.errors import PipelineError
+from pipeline.mt.client import call_deepl, deepl_target
+from pipeline.mt.glossary import bound_glossaries
+from pipeline.mt.memory import Draft, Memory, Options
 from pipeline.review import machine_comment, status
-
-T = TypeVar("T")
 
 MAX_TEXTS = 50  # DeepL's limit per request
 MAX_BODY = 128 * 1024  # DeepL's limit on the request body, in bytes of encoded JSON
 _BODY_RESERVE = 1024  # room for the parameters the client adds
 MAX_CONTEXT = 1000  # characters of neighbouring German sent as (unbilled) context
-_TARGETS = {"en": "EN-GB", "pt": "PT-PT", "zh": "ZH-HANS"}  # DeepL rejects bare EN and PT
 _LOST = "machine draft lost its markup, not used: "
 _PREVIOUS = "previous translation: "
 _OURS = ("origin: machine", _LOST, _PREVIOUS)  # the comments this module writes
-
-
-class QuotaExceeded(PipelineError):
-    """DeepL stopped translating because the account's character quota is used up."""
-
-
-@dataclass(frozen=True)
-class Options:
-    """Everything that changes what DeepL returns for a text, besides the text."""
-
-    target: str
-    formality: str
-    glossary_id: str | None = None
-    glossary_version: str = ""  # changes whenever the glossary's entries change
-    tag_handling: str = "xml"
-
-    def key(self, source: str) -> str:
-        """Return the memory key of `source` translated with these options."""
-        parts = [source, self.target, self.formality, self.glossary_version, self.tag_handling]
-        return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
-
-
-@dataclass
-class Draft:
-    """What DeepL returned for one German text, and whether its markup survived."""
-
-    source: str
-    text: str
-    markup_ok: bool
-
-
-class Memory:
-    """The machine translations already paid for, one JSON-lines file per target language.
-
-    Each record keeps the options it was made with, so a draft made with an older glossary
-    or another formality is never taken for a current one.
-    """
-
-    def __init__(self, directory: Path):
-        self.directory = directory
-        self._loaded: dict[str, dict[str, tuple[Options, Draft]]] = {}
-
-    def _entries(self, target: str) -> dict[str, tuple[Options, Draft]]:
-        if target not in self._loaded:
-            self._loaded[target] = self._read(self._path(target))
-        return self._loaded[target]
-
-    def _path(self, target: str) -> Path:
-        return self.directory / f"{target}.jsonl"
-
-    def _read(self, path: Path) -> dict[str, tuple[Options, Draft]]:
-        entries: dict[str, tuple[Options, Draft]] = {}
-        if not path.exists():
-            return entries
-        for number, line in enumerate(read_utf8(path).splitlines(), start=1):
-            try:
-                record = json.loads(line)
-                options = Options(
-                    record["target"],
-                    record["formality"],
-                    glossary_version=record["glossary_version"],
-                    tag_handling=record["tag_handling"],
-                )
-                draft = Draft(record["source"], record["text"], record["markup_ok"])
-            except (ValueError, KeyError, TypeError):
-                raise PipelineError(
-                    "not a translation memory record; restore the file from git or delete "
-                    "the line (its text will be translated, and billed, again)",
-                    path,
-                    number,
-                ) from None
-            entries[options.key(draft.source)] = (options, draft)
-        return entries
-
-    def get(self, options: Options, source: str) -> Draft | None:
-        """Return the remembered draft of `source` made with these options, or None."""
-        entry = self._entries(options.target).get(options.key(source))
-        return entry[1] if entry else None
-
-    def add(self, options: Options, draft: Draft) -> None:
-        """Remember a draft; `save` writes it."""
-        self._entries(options.target)[options.key(draft.source)] = (options, draft)
-
-    def save(self, target: str) -> None:
-        """Write one target language's memory atomically, in a stable order."""
-        records = [
-            {
-                "source": draft.source,
-                "target": options.target,
-                "formality": options.formality,
-                "glossary_version": options.glossary_version,
-                "tag_handling": options.tag_handling,
-                "text": draft.text,
-                "markup_ok": draft.markup_ok,
-            }
-            for _, (options, draft) in sorted(self._entries(target).items())
-        ]
-        lines = [json.dumps(record, ensure_ascii=False, sort_keys=True) for record in records]
-        atomic.write_text(self._path(target), "".join(f"{line}\n" for line in lines))
 
 
 @dataclass
@@ -172,26 +69,6 @@ class _Job:
     catalog: Catalog
     options: Options
     todo: list[Message] = field(default_factory=list)
-
-
-def deepl_target(edition: Edition) -> str:
-    """Return DeepL's target language code for an edition: en-GB gives EN-GB, tr gives TR."""
-    lang = edition.lang.split("-")
-    if len(lang) > 1 and len(lang[1]) == 2:
-        return f"{lang[0]}-{lang[1]}".upper()
-    return _TARGETS.get(lang[0].lower(), lang[0].upper())
-
-
-def client_from_environment() -> deepl.DeepLClient:
-    """Make a DeepL client from DEEPL_AUTH_KEY and, when set, DEEPL_SERVER_URL."""
-    key = os.environ.get("DEEPL_AUTH_KEY", "").strip()
-    if not key:
-        raise PipelineError(
-            "DEEPL_AUTH_KEY is not set; export your DeepL API key in it (it is never stored)"
-        )
-    # The client picks the Free or Pro server from the key (":fx" keys are Free).
-    server = os.environ.get("DEEPL_SERVER_URL") or None
-    return deepl.DeepLClient(key, server_url=server, send_platform_info=False)
 
 
 def translate(
@@ -224,17 +101,9 @@ def translate(
     return results
 
 
-def usage_left(client: deepl.DeepLClient) -> int | None:
-    """Return the characters left in the account's quota, None if it has no limit."""
-    usage = call_deepl(client, client.get_usage).character
-    return None if usage.limit is None else max(usage.limit - (usage.count or 0), 0)
-
-
 def _jobs(
     publication: Publication, edition_ids: list[str] | None, check_glossary: bool
 ) -> Iterator[_Job]:
-    from pipeline.deepl_glossary import bound_glossaries  # which imports this module
-
     editions = translated_editions(publication)
     pot = template(publication)
     known = {edition.id for edition in editions}
@@ -388,34 +257,6 @@ def _request(
         for source, result in zip(batch, results, strict=True)
     ]
     return drafts, sum(result.billed_characters for result in results)
-
-
-def call_deepl(client: deepl.DeepLClient, call: Callable[[], T]) -> T:
-    """Run a client call; turn DeepL's failures into one line that says what to do."""
-    # The client itself retries 429 (too many requests) and 5xx answers with a backoff.
-    try:
-        return call()
-    except deepl.QuotaExceededException:
-        raise QuotaExceeded(
-            "DeepL's character quota is used up (456); the drafts received so far are saved; "
-            "run translate again when the quota is renewed or raised"
-        ) from None
-    except deepl.AuthorizationException:
-        raise PipelineError(
-            "DeepL refused the key in DEEPL_AUTH_KEY (403); check that it is a valid, active key"
-        ) from None
-    except deepl.ConnectionException as exc:
-        raise PipelineError(
-            f"cannot reach the DeepL server at {client.server_url} ({type(exc).__name__}); "
-            "check the network connection, or DEEPL_SERVER_URL if it is set"
-        ) from None
-    except deepl.DeepLException as exc:
-        raise PipelineError(f"DeepL failed: {_first_line(exc)}; try again later") from None
-
-
-def _first_line(exc: Exception) -> str:
-    lines = str(exc).strip().splitlines()
-    return lines[0] if lines else type(exc).__name__
 
 
 def same_markup(source: str, translation: str) -> bool:

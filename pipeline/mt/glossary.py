@@ -28,7 +28,7 @@ from pipeline.catalogs import translated_editions
 from pipeline.config import Edition, Publication
 from pipeline.errors import PipelineError, read_utf8
 from pipeline.glossary import TERMBASE, Termbase, load_termbase
-from pipeline.translate import call_deepl, deepl_target
+from pipeline.mt.client import call_deepl, deepl_target
 
 log = logging.getLogger(__name__)
 

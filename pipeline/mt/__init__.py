@@ -1,0 +1,1 @@
+"""Machine translation and the writing aid, through DeepL: the only package that imports deepl."""
