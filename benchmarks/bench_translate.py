@@ -34,7 +34,9 @@ from tests.deepl_server import TEST_KEY, DeepLServer  # noqa: E402
 def make_publication(target: Path, copies: int) -> Path:
     """Write the benchmark publication: the German source, `copies` times, varied."""
     target.mkdir(parents=True)
-    shutil.copy(REPO / "publication.toml", target)
+    config = (REPO / "publication.toml").read_text(encoding="utf-8")
+    # The translated editions only: the Leichte Sprache edition is written, not translated.
+    (target / "publication.toml").write_text(re.sub(r"\nde-leicht = .*", "", config), "utf-8")
     blocks = (REPO / "source" / "integrationskonzept.md").read_text(encoding="utf-8").split("\n\n")
     chapters = []
     for number in range(1, copies + 1):
