@@ -200,54 +200,56 @@ def _editions(root: Path, value: Any, problems: list[str]) -> tuple[Edition, ...
                 f"Config value '{name}': the id must be letters, digits and '-', not 'assets'"
             )
         _unknown_keys(table, _KNOWN_EDITION, f"{name}.", problems)
-        lang = _language(table.get("lang", edition_id), f"{name}.lang", problems)
-        formats = table.get("formats", list(FORMATS))
-        if not isinstance(formats, list) or not formats or not all(f in FORMATS for f in formats):
-            problems.append(f"Config value '{name}.formats': expected some of {list(FORMATS)}")
-            formats = []
-        formality = table.get("formality", "prefer_more")
-        if formality not in FORMALITIES:
-            problems.append(f"Config value '{name}.formality': expected one of {list(FORMALITIES)}")
-            formality = "prefer_more"
-        sources = (
-            _sources(root, table["sources"], problems, f"{name}.sources")
-            if "sources" in table
-            else ()
-        )
-        style = table.get("style", "standard")
-        if style not in ("standard", "easy"):
-            problems.append(f"Config value '{name}.style': expected 'standard' or 'easy'")
-        elif style == "easy" and "sources" not in table:
-            problems.append(
-                f"Config value '{name}.style': 'easy' needs 'sources', the edition's own "
-                "Leichte Sprache text"
-            )
-        label = table.get("name", "")
-        if not isinstance(label, str):
-            problems.append(f"Config value '{name}.name': expected a text")
-            label = ""
-        checked_by, checked_on = table.get("checked_by", ""), table.get("checked_on")
-        if not isinstance(checked_by, str) or (checked_on is not None) != bool(checked_by):
-            problems.append(
-                f"Config value '{name}.checked_by': give the test-reader group and "
-                "'checked_on' (a date) together, or neither"
-            )
-        elif checked_on is not None and not isinstance(checked_on, dt.date):
-            problems.append(f"Config value '{name}.checked_on': expected a date")
-        editions.append(
-            Edition(
-                edition_id,
-                lang,
-                tuple(formats),
-                formality,
-                sources=sources,
-                style=style,
-                name=label,
-                checked_by=checked_by if isinstance(checked_by, str) else "",
-                checked_on=checked_on if isinstance(checked_on, dt.date) else None,
-            )
-        )
+        editions.append(_edition(root, edition_id, table, problems))
     return tuple(editions)
+
+
+def _edition(root: Path, edition_id: str, table: dict[str, Any], problems: list[str]) -> Edition:
+    name = f"editions.{edition_id}"
+    lang = _language(table.get("lang", edition_id), f"{name}.lang", problems)
+    formats = table.get("formats", list(FORMATS))
+    if not isinstance(formats, list) or not formats or not all(f in FORMATS for f in formats):
+        problems.append(f"Config value '{name}.formats': expected some of {list(FORMATS)}")
+        formats = []
+    formality = table.get("formality", "prefer_more")
+    if formality not in FORMALITIES:
+        problems.append(f"Config value '{name}.formality': expected one of {list(FORMALITIES)}")
+        formality = "prefer_more"
+    sources = (
+        _sources(root, table["sources"], problems, f"{name}.sources") if "sources" in table else ()
+    )
+    style = table.get("style", "standard")
+    if style not in ("standard", "easy"):
+        problems.append(f"Config value '{name}.style': expected 'standard' or 'easy'")
+    elif style == "easy" and "sources" not in table:
+        problems.append(
+            f"Config value '{name}.style': 'easy' needs 'sources', the edition's own "
+            "Leichte Sprache text"
+        )
+    label = table.get("name", "")
+    if not isinstance(label, str):
+        problems.append(f"Config value '{name}.name': expected a text")
+        label = ""
+    checked_by, checked_on = _test_readers(name, table, problems)
+    return Edition(
+        edition_id, lang, tuple(formats), formality, sources, style, label, checked_by, checked_on
+    )
+
+
+def _test_readers(
+    name: str, table: dict[str, Any], problems: list[str]
+) -> tuple[str, dt.date | None]:
+    checked_by, checked_on = table.get("checked_by", ""), table.get("checked_on")
+    if not isinstance(checked_by, str) or (checked_on is not None) != bool(checked_by):
+        problems.append(
+            f"Config value '{name}.checked_by': give the test-reader group and "
+            "'checked_on' (a date) together, or neither"
+        )
+        return "", None
+    if checked_on is not None and not isinstance(checked_on, dt.date):
+        problems.append(f"Config value '{name}.checked_on': expected a date")
+        return "", None
+    return checked_by, checked_on
 
 
 def _policies(value: Any, problems: list[str]) -> Policies:
