@@ -32,7 +32,6 @@ class EditionText:
     total: int
     draft: bool  # published with unreviewed text, and marked as a draft everywhere
     easy: bool = False  # a Leichte Sprache text; a draft until test readers checked it
-    definitions: dict[str, Definition] = dataclasses.field(default_factory=dict)
 
     @property
     def approved_share(self) -> float:
@@ -89,7 +88,6 @@ def edition_text(
         approved=approved,
         total=total,
         draft=draft,
-        definitions=definitions,
     )
 
 
