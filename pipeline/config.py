@@ -100,15 +100,7 @@ def load_config(root: Path) -> Publication:
     path = root / CONFIG_NAME
     if not path.is_file():
         raise ConfigError(path, [(None, "no such file; create it or pass --project DIR")])
-    text = read_utf8(path)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        # Python 3.11's TOMLDecodeError has no line attribute; its message carries it.
-        where = re.search(r"\(at line (\d+), column \d+\)", str(exc))
-        message = str(exc).replace(where.group(0), "").strip() if where else str(exc)
-        line = int(where.group(1)) if where else None
-        raise ConfigError(path, [(line, f"not valid TOML: {message}")]) from None
+    text, data = read_toml(path)
     problems: list[str] = []
     publication = _publication(root.resolve(), path, data, problems)
     if problems:
@@ -116,6 +108,19 @@ def load_config(root: Path) -> Publication:
         raise ConfigError(path, [lines.locate(problem) for problem in problems])
     assert publication is not None
     return publication
+
+
+def read_toml(path: Path) -> tuple[str, dict[str, Any]]:
+    """Read a TOML file; return its text and data, or raise ConfigError naming the line."""
+    text = read_utf8(path)
+    try:
+        return text, tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        # Python 3.11's TOMLDecodeError has no line attribute; its message carries it.
+        where = re.search(r"\(at line (\d+), column \d+\)", str(exc))
+        message = str(exc).replace(where.group(0), "").strip() if where else str(exc)
+        line = int(where.group(1)) if where else None
+        raise ConfigError(path, [(line, f"not valid TOML: {message}")]) from None
 
 
 def _publication(

@@ -11,6 +11,8 @@ import pytest
 from pipeline.build import BuildResult, build
 from pipeline.checks.conformance import Report, run_checks
 
+from .deepl_server import TEST_KEY, DeepLServer, fast_retries
+
 TESTS = Path(__file__).parent
 REPO = TESTS.parent
 SAMPLE = TESTS / "sample"
@@ -85,3 +87,12 @@ def no_warnings(caplog: pytest.LogCaptureFixture):
     yield
     problems = [r for r in caplog.records if r.name.startswith("pipeline")]
     assert not problems, [r.getMessage() for r in problems]
+
+
+@pytest.fixture
+def server(monkeypatch: pytest.MonkeyPatch):
+    """A DeepL test server the pipeline finds through the environment, as a user sets it."""
+    with DeepLServer(TEST_KEY) as running, fast_retries():
+        monkeypatch.setenv("DEEPL_AUTH_KEY", TEST_KEY)
+        monkeypatch.setenv("DEEPL_SERVER_URL", running.url)
+        yield running

@@ -15,7 +15,7 @@ PRO_KEY = "pro-test-key"
 
 
 @pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch):
+def server(monkeypatch: pytest.MonkeyPatch):  # DeepL Write needs a Pro key
     with DeepLServer(PRO_KEY, pro=True) as running, fast_retries():
         monkeypatch.setenv("DEEPL_AUTH_KEY", PRO_KEY)
         monkeypatch.setenv("DEEPL_SERVER_URL", running.url)

@@ -15,7 +15,7 @@ from pipeline.config import load_config
 from pipeline.glossary import load_termbase
 
 from .conftest import sample_with_turkish
-from .deepl_server import TEST_KEY, DeepLServer, fast_retries
+from .deepl_server import TEST_KEY, DeepLServer
 
 HEADER = "id,status,de,tr,pl,fa,use,definition,easy,note,approved\n"
 TERMS = (
@@ -27,15 +27,6 @@ TERMS = (
 )
 TR = {"Rathaus": "Belediye", "Sprachkurse": "Dil kursları", "Musterstadt": "Musterstadt"}
 FA_SKIPPED = "no DeepL glossary for fa (DeepL offers none for DE→FA): the terminology check"
-
-
-@pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch):
-    """A DeepL test server the pipeline finds through the environment, as a user sets it."""
-    with DeepLServer(TEST_KEY) as running, fast_retries():
-        monkeypatch.setenv("DEEPL_AUTH_KEY", TEST_KEY)
-        monkeypatch.setenv("DEEPL_SERVER_URL", running.url)
-        yield running
 
 
 @pytest.fixture

@@ -17,19 +17,10 @@ from pipeline.mt.translate import MAX_BODY, MAX_TEXTS, batches, same_markup
 from pipeline.review import origin, status
 
 from .conftest import REPO, copy_project, sample_with_turkish
-from .deepl_server import TEST_KEY, DeepLServer, fast_retries
+from .deepl_server import TEST_KEY, DeepLServer
 
 EDITIONS = {"en-GB": "EN-GB", "tr": "TR", "ar": "AR", "pl": "PL", "ru": "RU", "uk": "UK"}
 EDITED = ("einen wichtigen Beitrag", "einen großen Beitrag")
-
-
-@pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch):
-    """A DeepL test server the pipeline finds through the environment, as a user sets it."""
-    with DeepLServer(TEST_KEY) as running, fast_retries():
-        monkeypatch.setenv("DEEPL_AUTH_KEY", TEST_KEY)
-        monkeypatch.setenv("DEEPL_SERVER_URL", running.url)
-        yield running
 
 
 def _untranslated_project(target: Path) -> Path:

@@ -14,15 +14,14 @@ from __future__ import annotations
 
 import difflib
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pipeline.config import CONFIG_NAME as PUBLICATION_CONFIG
-from pipeline.config import _KeyLines
+from pipeline.config import _KeyLines, read_toml
 from pipeline.easy.rules import RULES, SEVERITIES
-from pipeline.errors import ConfigError, read_utf8
+from pipeline.errors import ConfigError
 
 CONFIG_NAME = "easy-language.toml"
 _TOP_KEYS = ("disable", "known_words", "rules")
@@ -56,15 +55,7 @@ def load_easy_config(project: Path) -> EasyConfig:
     known = _glossary_terms(project)
     if not path.is_file():
         return default_config(known)
-    text = read_utf8(path)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        where = re.search(r"\(at line (\d+), column \d+\)", str(exc))
-        message = str(exc).replace(where.group(0), "").strip() if where else str(exc)
-        raise ConfigError(
-            path, [(int(where.group(1)) if where else None, f"not valid TOML: {message}")]
-        ) from None
+    text, data = read_toml(path)
     problems: list[str] = []
     config = _config(data, known, problems)
     if problems:

@@ -15,12 +15,12 @@ Warnings never block; the build logs how many there are.
 from __future__ import annotations
 
 import logging
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.config import read_toml
 from pipeline.easy.config import load_easy_config
-from pipeline.easy.lint import Finding, lint_file
+from pipeline.easy.lint import MARKDOWN_SUFFIXES, Finding, lint_lines
 from pipeline.errors import PipelineError, SourceError, read_utf8
 
 log = logging.getLogger(__name__)
@@ -46,8 +46,9 @@ def check_easy_sources(project: Path, sources: tuple[Path, ...]) -> list[Finding
     used: set[Waiver] = set()
     blocking, kept = [], []
     for path in sources:
-        lines = read_utf8(path).splitlines()
-        for finding in lint_file(path, config):
+        lines = read_utf8(path).splitlines()  # read once: linted, and waivers name lines
+        markdown = path.suffix.lower() in MARKDOWN_SUFFIXES
+        for finding in lint_lines(lines, str(path), config, markdown):
             waiver = _waiver_for(finding, lines, waivers)
             if finding.severity == "error" and waiver is None:
                 blocking.append(finding)
@@ -79,10 +80,7 @@ def load_waivers(project: Path) -> list[Waiver]:
     path = project / WAIVERS
     if not path.exists():
         return []
-    try:
-        data = tomllib.loads(read_utf8(path))
-    except tomllib.TOMLDecodeError as exc:
-        raise PipelineError(f"not valid TOML: {exc}", path) from None
+    _, data = read_toml(path)
     entries = data.get("waiver", [])
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
         raise PipelineError("write each waiver as a [[waiver]] table", path)
