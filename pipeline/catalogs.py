@@ -18,7 +18,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import PoFileError, escape, read_po, unescape, write_po
 
-from pipeline import atomic, pandoc
+from pipeline import atomic, comments, pandoc
 from pipeline.config import Edition, Publication
 from pipeline.errors import PipelineError, read_utf8
 from pipeline.glossary import load_termbase
@@ -166,46 +166,80 @@ def read_catalog(path: Path, lang: str) -> Catalog:
             path,
             line,
         ) from None
+    lines = text.splitlines()
     for message in catalog:
         _take_previous(message)
-        message.user_comments = _unwrapped(message.user_comments)
+        message.user_comments = comments.unwrapped(message.user_comments)
+        _check_comments(message, lines, path)
+    _check_entries(catalog, text, path)
     return catalog
 
 
-# The translator comments the pipeline writes: status records and term overrides
-# (pipeline/review.py), machine-draft notes (pipeline/mt/translate.py) and term findings
-# (pipeline/terms.py).
-STATUS_COMMENTS = (
-    "approved: ",
-    "origin: ",
-    "previous translation: ",
-    "machine draft ",
-    "term: ",
-    "term override: ",
-)
+def _check_comments(message: Message, lines: list[str], path: Path) -> None:
+    for comment in message.user_comments:
+        try:
+            comments.parse(comment)
+        except ValueError as exc:
+            line = message.lineno
+            for number in range((message.lineno or 1) - 1, 0, -1):  # the comment's own line
+                if lines[number - 1].startswith(f"# {comment[:30]}"):
+                    line = number
+                    break
+            raise PipelineError(f"{exc}; correct the line or delete it", path, line) from None
 
 
-_COMPLETE = re.compile(r"^(approved: .+, [0-9a-f]{12}|origin: machine(, [0-9a-f]{12})?)$")
-
-
-def _unwrapped(comments: list[str]) -> list[str]:
-    """Join the lines of an approval or origin comment that another tool wrapped.
-
-    xgettext and older Babel versions wrap comments at 76 characters; a wrapped approval
-    would be lost. A line is joined only to an approval or origin that is incomplete, so a
-    reviewer's own note below a complete one stays a comment of its own.
-    """
-    joined: list[str] = []
-    for comment in comments:
-        previous = joined[-1] if joined else ""
-        incomplete = previous.startswith(("approved: ", "origin: ")) and not _COMPLETE.match(
-            previous
+def _check_entries(catalog: Catalog, text: str, path: Path) -> None:
+    # Babel keeps the last of two entries with the same msgid and msgctxt, and turns a plural
+    # entry into a tuple; both would lose or garble a translation, so neither is read.
+    charset = re.search(r"charset=([\w.-]+)", str(catalog.mime_headers))
+    if catalog.charset.lower().replace("-", "") != "utf8" or (
+        charset and charset.group(1).lower().replace("-", "") != "utf8"
+    ):
+        raise PipelineError(
+            f"the catalog declares charset {catalog.charset}; the pipeline reads UTF-8 only: "
+            "convert it (msgconv --to-code=UTF-8) and set charset=UTF-8 in its header",
+            path,
         )
-        if incomplete and not comment.startswith(STATUS_COMMENTS):
-            joined[-1] = f"{previous} {comment}"
-        else:
-            joined.append(comment)
-    return joined
+    seen: dict[tuple[str | None, str], int] = {}
+    for number, context, msgid in _entries(text):
+        if msgid and (context, msgid) in seen:
+            raise PipelineError(
+                f"a second entry for the same German text (the first is at line "
+                f"{seen[(context, msgid)]}); merge the two entries into one",
+                path,
+                number,
+            )
+        seen[(context, msgid)] = number
+    for message in catalog:
+        if isinstance(message.id, tuple | list):
+            raise PipelineError(
+                "a plural entry (msgid_plural); the pipeline's segments have no plural forms, "
+                "so write one msgid and one msgstr",
+                path,
+                message.lineno,
+            )
+
+
+def _entries(text: str) -> list[tuple[int, str | None, str]]:
+    """Return each active entry's msgid line, msgctxt and msgid, read from the PO text."""
+    found: list[tuple[int, str | None, str]] = []
+    context: str | None = None
+    field, number = "", 0
+    parts: dict[str, list[str]] = {"msgctxt": [], "msgid": []}
+    for index, line in enumerate(text.splitlines() + [""], start=1):
+        keyword, _, rest = line.partition(" ")
+        if line.startswith('"') and field in parts:
+            parts[field].append(unescape(line))
+            continue
+        if field == "msgid" and keyword != "msgid":
+            context = "".join(parts["msgctxt"]) if parts["msgctxt"] else None
+            found.append((number, context, "".join(parts["msgid"])))
+            parts = {"msgctxt": [], "msgid": []}
+        field = keyword if keyword in parts else ""
+        if keyword in parts:
+            parts[keyword] = [unescape(rest)]
+            number = index if keyword == "msgid" else number
+    return found
 
 
 _STRING = r'"(?:[^"\\]|\\.)*"'
@@ -238,6 +272,11 @@ def _take_previous(message: Message) -> None:
 
 def write_catalog(catalog: Catalog, path: Path) -> None:
     """Write a PO catalog atomically, with previous msgids in valid "#|" syntax."""
+    atomic.write_text(path, render_catalog(catalog))
+
+
+def render_catalog(catalog: Catalog) -> str:
+    """Return a catalog as the pipeline writes it, with previous msgids in "#|" syntax."""
     previous = {(m.id, m.context): m.previous_id for m in catalog if m.previous_id}
     for message in catalog:
         message.previous_id = []
@@ -247,18 +286,20 @@ def write_catalog(catalog: Catalog, path: Path) -> None:
     write_po(buffer, catalog, width=10**9, sort_output=False, ignore_obsolete=False)
     for message in catalog:
         message.previous_id = previous.get((message.id, message.context), [])
-    atomic.write_text(path, _insert_previous(buffer.getvalue().decode("utf-8"), previous))
+    return _insert_previous(buffer.getvalue().decode("utf-8"), previous)
 
 
 def _insert_previous(text: str, previous: dict) -> str:
-    lines = text.split("\n")
-    for (msgid, context), ids in previous.items():
-        target = f"msgid {escape(msgid)}"
-        for index, line in enumerate(lines):
-            before = lines[index - 1] if index else ""
-            if line != target or (context and before != f"msgctxt {escape(context)}"):
-                continue
-            at = index - 1 if context else index
-            lines[at:at] = [f"#| msgid {escape(ids[0])}"]
-            break
+    wanted = {
+        (f"msgid {escape(msgid)}", f"msgctxt {escape(context)}" if context else None): ids
+        for (msgid, context), ids in previous.items()
+    }
+    lines: list[str] = []
+    for line in text.split("\n"):
+        if wanted and line.startswith("msgid "):
+            before = lines[-1] if lines and lines[-1].startswith("msgctxt ") else None
+            ids = wanted.pop((line, before), None)
+            if ids:
+                lines.insert(len(lines) - 1 if before else len(lines), f"#| msgid {escape(ids[0])}")
+        lines.append(line)
     return "\n".join(lines)

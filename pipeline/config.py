@@ -42,6 +42,7 @@ _KNOWN_EDITION = {
 }
 _KNOWN_POLICIES = {
     "min_approved_share",  # 0..1: below it, a translated edition is published as a draft
+    "four_eyes",  # true: nobody approves a draft they wrote or edited themselves
 }
 
 
@@ -75,6 +76,7 @@ class Policies:
     """Rules that decide how an edition may be published."""
 
     min_approved_share: float = 1.0
+    four_eyes: bool = False  # the approver of a person's draft must not be its author
 
 
 @dataclass(frozen=True)
@@ -266,7 +268,11 @@ def _policies(value: Any, problems: list[str]) -> Policies:
     if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:
         problems.append("Config value 'policies.min_approved_share': expected a number 0 to 1")
         share = 1.0
-    return Policies(min_approved_share=float(share))
+    four_eyes = value.get("four_eyes", False)
+    if not isinstance(four_eyes, bool):
+        problems.append("Config value 'policies.four_eyes': expected true or false")
+        four_eyes = False
+    return Policies(min_approved_share=float(share), four_eyes=four_eyes)
 
 
 def _unknown_keys(table: dict[str, Any], known: set[str], prefix: str, problems: list[str]) -> None:

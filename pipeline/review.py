@@ -1,47 +1,53 @@
-"""Segment status (missing, draft, approved, stale) kept in the PO files, and approval.
+"""Segment status (missing, draft, approved, stale) kept in the PO files, and summaries.
 
-The status lives in the catalog itself, in forms that Poedit and Weblate keep:
+The status lives in the catalog itself, in translator comments that Poedit and Weblate
+keep (their format belongs to pipeline/comments.py):
 - missing: the msgstr is empty;
-- draft: a translation without a valid approval; a translator comment
-  "origin: machine, TEXT-HASH" marks a machine draft, as long as the translation is still
-  the text the machine gave (a reviewer's edit makes it a person's draft);
-- approved: a translator comment "approved: NAME, DATE, SOURCE-HASH", where the hash is
-  of the German it approved, so that a changed German text is never silently approved;
+- draft: a translation without a valid approval; "origin: machine, TEXT-HASH" marks a
+  machine draft while the translation is still the text the machine gave, "drafted: NAME,
+  TIME, TEXT-HASH" names the person who wrote it; any other translation is a person's
+  draft by an unnamed author (an edit in Poedit). A draft a reviewer sent back is fuzzy
+  and carries "sent back: NAME, TIME: COMMENT";
+- approved: "approved: NAME, TIME, SOURCE-HASH, TEXT-HASH", where SOURCE-HASH is of the
+  German it approved and TEXT-HASH of the translation, so that neither a changed German
+  text nor a translation edited since is ever counted as approved;
 - stale: the German changed since the translation was made or approved: the fuzzy flag,
   with the previous German kept (#| msgid). Clearing the flag (in Poedit or Weblate) means
   the translation was looked at again; it is then a draft that can be approved.
 
-A draft whose translation does not follow the termbase (pipeline/terms.py) is approved only
-with a written reason, kept as a translator comment "term override: REASON".
+Every count of "approved" (status, the build gate, the landing page, the review app) is
+`Summary.approved_share` over the catalog merged with the current German
+(`current_catalogs`), so a catalog not yet updated after an edit never looks more
+reviewed than it is.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import re
 from collections import Counter
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
 
+from pipeline import comments
 from pipeline.catalogs import (
     catalog_path,
+    current_catalog,
     read_catalog,
     template,
     translated_editions,
     write_catalog,
 )
+from pipeline.comments import TERM_OVERRIDE, source_hash, text_hash
 from pipeline.config import Edition, Publication
 from pipeline.errors import PipelineError
 from pipeline.glossary import load_termbase
+from pipeline.locks import catalog_lock
 from pipeline.terms import SegmentChecker, TermFinding, check_sources, set_term_comments
 
 STATUSES = ("missing", "draft", "approved", "stale")
-_MACHINE = re.compile(r"^origin: machine(?:, (?P<hash>[0-9a-f]{12}))?$")
-_APPROVED = re.compile(r"^approved: (?P<who>.+), (?P<when>\S+), (?P<hash>[0-9a-f]{12})$")
-TERM_OVERRIDE = "term override: "
+__all__ = ["STATUSES", "source_hash", "text_hash", "status", "origin", "author", "summarize"]
 
 
 @dataclass(frozen=True)
@@ -61,40 +67,46 @@ class Summary:
         return self.counts["approved"] / self.total if self.total else 1.0
 
 
-def source_hash(message: Message) -> str:
-    """Return a short hash of an entry's German text and context."""
-    return hashlib.sha256(f"{message.context or ''}\x04{message.id}".encode()).hexdigest()[:12]
-
-
 def status(message: Message) -> str:
     """Return a segment's status: missing, draft, approved or stale."""
     if not message.string:
         return "missing"
-    approval = _approval(message)
+    approval = comments.first(message, comments.APPROVED)
     if message.fuzzy and (message.previous_id or approval):
         return "stale"  # the German changed and nobody has looked at the translation since
-    if approval and approval.group("hash") == source_hash(message) and not message.fuzzy:
-        return "approved"
+    if approval and approval.hash == source_hash(message) and not message.fuzzy:
+        if approval.text_hash in ("", text_hash(str(message.string))):
+            return "approved"
     return "draft"
 
 
 def origin(message: Message) -> str:
     """Return who made a draft: "machine", or "person" (also for a machine draft edited since)."""
-    for comment in message.user_comments:
-        if match := _MACHINE.match(comment):
-            unedited = match.group("hash") in (None, text_hash(str(message.string)))
-            return "machine" if unedited else "person"
+    machine = comments.first(message, comments.ORIGIN)
+    if machine and machine.hash in ("", text_hash(str(message.string))):
+        return "machine"
     return "person"
+
+
+def author(message: Message) -> str:
+    """Return the name of the person who wrote the translation; "" if unknown or machine."""
+    if origin(message) == "machine":
+        return ""
+    drafted = comments.first(message, comments.DRAFTED)
+    if drafted and drafted.hash == text_hash(str(message.string)):
+        return drafted.who
+    return ""
+
+
+def sent_back(message: Message) -> comments.Record | None:
+    """Return the send-back record of a draft a reviewer sent back, while it is open."""
+    record = comments.first(message, comments.SENT_BACK)
+    return record if record and message.fuzzy else None
 
 
 def machine_comment(text: str) -> str:
     """Return the comment that marks `text` as a machine draft."""
-    return f"origin: machine, {text_hash(text)}"
-
-
-def text_hash(text: str) -> str:
-    """Return a short hash of a translation."""
-    return hashlib.sha256(text.encode()).hexdigest()[:12]
+    return comments.machine_line(text)
 
 
 def summarize(catalog: Catalog) -> Summary:
@@ -104,51 +116,20 @@ def summarize(catalog: Catalog) -> Summary:
     return Summary(dict(counts))
 
 
-def approve(
-    message: Message, reviewer: str, when: dt.datetime, override: str | None = None
-) -> None:
-    """Record that `reviewer` approved this translation; refuse what is not a draft.
-
-    `override` is the reviewer's reason for approving it despite term findings.
-    """
-    current = status(message)
-    if current == "stale":
-        raise PipelineError(
-            f"segment {segment_id(message)} is stale: the German changed since it was "
-            "translated; review the translation (clear its fuzzy flag) first"
-        )
-    if current != "draft":
-        raise PipelineError(f"segment {segment_id(message)} is {current}, not a draft")
-    stamp = when.astimezone(dt.UTC).isoformat(timespec="seconds")
-    comments = [
-        c for c in message.user_comments if not (_APPROVED.match(c) or c.startswith(TERM_OVERRIDE))
-    ]
-    if override:
-        comments.append(f"{TERM_OVERRIDE}{override}")
-    message.user_comments = comments + [f"approved: {reviewer}, {stamp}, {source_hash(message)}"]
-    message.flags.discard("fuzzy")
-
-
 def segment_id(message: Message) -> str:
     """Return the id reviewers use for a segment: the hash of its German text."""
     return source_hash(message)
 
 
-def _approval(message: Message) -> re.Match[str] | None:
-    return next((m for c in message.user_comments if (m := _APPROVED.match(c))), None)
+def current_catalogs(publication: Publication) -> dict[str, Catalog]:
+    """Return every translated edition's catalog merged with the current German, in memory."""
+    pot = template(publication)
+    return {e.id: current_catalog(publication, e, pot) for e in translated_editions(publication)}
 
 
 def edition_summaries(publication: Publication) -> dict[str, Summary]:
-    """Summarize every translated edition's catalog; a missing catalog counts all missing."""
-    pot = template(publication)
-    summaries = {}
-    for edition in translated_editions(publication):
-        path = catalog_path(publication, edition)
-        if path.exists():
-            summaries[edition.id] = summarize(read_catalog(path, edition.lang))
-        else:
-            summaries[edition.id] = Summary({**dict.fromkeys(STATUSES, 0), "missing": len(pot)})
-    return summaries
+    """Summarize every translated edition against the current German; nothing is written."""
+    return {edition: summarize(c) for edition, c in current_catalogs(publication).items()}
 
 
 @dataclass(frozen=True)
@@ -162,9 +143,9 @@ class Segment:
 
 
 def segments(publication: Publication, edition_id: str) -> list[Segment]:
-    """List every segment of one edition's catalog with its id, status and origin."""
+    """List every segment of one edition, merged with the current German: id, status, origin."""
     edition, path = _edition_catalog(publication, edition_id)
-    catalog = read_catalog(path, edition.lang)
+    catalog = current_catalog(publication, edition, template(publication))
     return [
         Segment(segment_id(m), status(m), origin(m) if m.string else "", str(m.id))
         for m in catalog
@@ -182,63 +163,6 @@ def _edition_catalog(publication: Publication, edition_id: str) -> tuple[Edition
     if not path.exists():
         raise PipelineError("no catalog yet; run `python -m pipeline catalogs` first", path)
     return edition, path
-
-
-def approve_segments(
-    publication: Publication,
-    edition_id: str,
-    reviewer: str,
-    segments: list[str],
-    all_drafts: bool,
-    now: dt.datetime,
-    override: str | None = None,
-) -> int:
-    """Approve the given segments (or every draft) of one edition; return how many.
-
-    A draft with term findings needs `override`, a reason; without one it is left as it is
-    and, once the others are saved, OpenTermFindings names it.
-    """
-    edition, path = _edition_catalog(publication, edition_id)
-    catalog = read_catalog(path, edition.lang)
-    chosen = [
-        m
-        for m in catalog
-        if m.id and (segment_id(m) in segments or (all_drafts and status(m) == "draft"))
-    ]
-    unknown = set(segments) - {segment_id(m) for m in catalog if m.id}
-    if unknown:
-        raise PipelineError(f"no segment {', '.join(sorted(unknown))} in this catalog", path)
-    termbase = load_termbase(publication)
-    checker = SegmentChecker(termbase, edition.lang) if termbase else None
-    override = " ".join((override or "").split()) or None  # a reason, not just spaces
-    refused = []
-    for message in chosen:
-        findings = _findings(checker, message)
-        set_term_comments(message, findings)
-        if findings and not override and status(message) == "draft":
-            refused.append(_refusal(message, findings))
-            continue
-        approve(message, reviewer, now, override if findings else None)
-    write_catalog(catalog, path)
-    if refused:
-        raise OpenTermFindings(refused, len(chosen) - len(refused), path)
-    return len(chosen)
-
-
-class OpenTermFindings(PipelineError):
-    """Drafts left unapproved: their terms differ from the termbase and no reason was given."""
-
-    def __init__(self, lines: list[str], approved: int, path: Path):
-        super().__init__("\n".join(f"{path}: {line}" for line in lines))
-        self.approved = approved
-
-
-def _refusal(message: Message, findings: list[TermFinding]) -> str:
-    listed = "; ".join(f.message for f in findings)
-    return (
-        f"segment {segment_id(message)} not approved: {listed}; correct the translation or "
-        'approve it with --override "REASON"'
-    )
 
 
 def _findings(checker: SegmentChecker | None, message: Message) -> list[TermFinding]:
@@ -278,6 +202,13 @@ def term_issues(publication: Publication, refresh: bool = False) -> list[TermIss
 
 
 def _catalog_issues(
+    edition: Edition, path: Path, checker: SegmentChecker, refresh: bool
+) -> list[TermIssue]:
+    with catalog_lock(path) if refresh else nullcontext():
+        return _checked_catalog(edition, path, checker, refresh)
+
+
+def _checked_catalog(
     edition: Edition, path: Path, checker: SegmentChecker, refresh: bool
 ) -> list[TermIssue]:
     catalog = read_catalog(path, edition.lang)

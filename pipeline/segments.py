@@ -218,3 +218,16 @@ def _escape(text: str) -> str:
     return (
         text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
     )
+
+
+def same_markup(source: str, translation: str) -> bool:
+    """Tell whether a translation has exactly the source's tags, with the same attributes."""
+    try:
+        return _tags(source) == _tags(translation)
+    except ET.ParseError:
+        return False
+
+
+def _tags(markup: str) -> list[tuple[str, tuple[tuple[str, str], ...]]]:
+    root = ET.fromstring(f"<s>{markup}</s>")
+    return sorted((e.tag, tuple(sorted(e.attrib.items()))) for e in root.iter() if e is not root)

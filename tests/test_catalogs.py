@@ -13,7 +13,8 @@ import pytest
 from pipeline.catalogs import read_catalog, update_catalogs, write_catalog
 from pipeline.config import load_config
 from pipeline.errors import PipelineError
-from pipeline.review import approve_segments, edition_summaries, segment_id, status
+from pipeline.actions import approve_segments
+from pipeline.review import edition_summaries, segment_id, status, text_hash
 
 from .conftest import sample_with_turkish
 
@@ -126,7 +127,8 @@ def test_approval_records_who_and_when_and_touches_nothing_else(project: Path):
     assert set(statuses.values()) == {"draft"}
     text_after = (project / "translations" / "tr.po").read_text(encoding="utf-8")
     added = set(text_after.splitlines()) - set(text_before.splitlines())
-    assert added == {f"# approved: Ayşe Yılmaz, 2026-11-24T12:00:00+00:00, {segment_id(quote)}"}
+    approval = f"Ayşe Yılmaz, 2026-11-24T12:00:00+00:00, {segment_id(quote)}"
+    assert added == {f"# approved: {approval}, {text_hash(str(quote.string))}"}
 
 
 def test_an_approval_by_a_long_name_survives_wrapping_and_a_note_below_stays(project: Path):

@@ -19,9 +19,8 @@ from pipeline.checks.conformance import Report, _as_json
 from pipeline.cli import main
 from pipeline.config import load_config
 from pipeline.glossary import Termbase, read_termbase
+from pipeline.actions import OpenTermFindings, approve_segments
 from pipeline.review import (
-    OpenTermFindings,
-    approve_segments,
     segment_id,
     status,
     term_issues,
@@ -234,7 +233,8 @@ def test_approving_every_draft_approves_those_without_findings(project: Path):
     catalog = read_catalog(project / "translations" / "tr.po", "tr")
     drafts = [m for m in catalog if m.id and status(m) == "draft"]
     assert [m.id for m in drafts] == [HEADING]
-    assert refused.value.approved == sum(1 for m in catalog if m.id) - 1
+    assert refused.value.approved == sum(1 for m in catalog if m.id and status(m) == "approved")
+    assert refused.value.approved > 10
 
 
 def test_the_report_has_a_terminology_section(project: Path):

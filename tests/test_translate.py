@@ -13,7 +13,8 @@ import pytest
 
 from pipeline.catalogs import read_catalog
 from pipeline.cli import main
-from pipeline.mt.translate import MAX_BODY, MAX_TEXTS, batches, same_markup
+from pipeline.mt.translate import MAX_BODY, MAX_TEXTS, batches
+from pipeline.segments import same_markup
 from pipeline.review import origin, status
 
 from .conftest import REPO, copy_project, sample_with_turkish

@@ -130,7 +130,7 @@ def _approve(args: argparse.Namespace) -> int:
     import datetime as dt
 
     from pipeline.config import load_config
-    from pipeline.review import OpenTermFindings, approve_segments
+    from pipeline.actions import OpenTermFindings, approve_segments
 
     publication = load_config(args.project)
     try:

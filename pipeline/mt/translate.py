@@ -15,7 +15,6 @@ most the request in flight.
 from __future__ import annotations
 
 import json
-import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +35,7 @@ from pipeline.mt.client import call_deepl, deepl_target
 from pipeline.mt.glossary import bound_glossaries
 from pipeline.mt.memory import Draft, Memory, Options
 from pipeline.review import machine_comment, status
+from pipeline.segments import same_markup
 
 MAX_TEXTS = 50  # DeepL's limit per request
 MAX_BODY = 128 * 1024  # DeepL's limit on the request body, in bytes of encoded JSON
@@ -257,19 +257,6 @@ def _request(
         for source, result in zip(batch, results, strict=True)
     ]
     return drafts, sum(result.billed_characters for result in results)
-
-
-def same_markup(source: str, translation: str) -> bool:
-    """Tell whether a translation has exactly the source's tags, with the same attributes."""
-    try:
-        return _tags(source) == _tags(translation)
-    except ET.ParseError:
-        return False
-
-
-def _tags(markup: str) -> list[tuple[str, tuple[tuple[str, str], ...]]]:
-    root = ET.fromstring(f"<s>{markup}</s>")
-    return sorted((e.tag, tuple(sorted(e.attrib.items()))) for e in root.iter() if e is not root)
 
 
 def _apply(message: Message, draft: Draft) -> None:
