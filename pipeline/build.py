@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import atomic
+from pipeline.catalogs import template, translated_editions
 from pipeline.config import Edition, Publication, load_config
 from pipeline.easy.gate import check_easy_sources
 from pipeline.errors import PipelineError
@@ -61,8 +62,9 @@ def build(root: Path, output: Path | None = None) -> BuildResult:
                 check_easy_sources(publication.root, edition.sources)
         termbase = load_termbase(publication)
         glossary = used_concepts(termbase, document.ast["blocks"]) if termbase else []
+        pot = template(publication) if translated_editions(publication) else None
         texts = {
-            e.id: edition_text(publication, e, document, glossary)
+            e.id: edition_text(publication, e, document, glossary, pot)
             if not e.own_text
             else own_text(publication, e, termbase)
             for e in publication.editions

@@ -22,6 +22,7 @@ from pipeline import atomic, comments, pandoc
 from pipeline.config import Edition, Publication
 from pipeline.errors import PipelineError, read_utf8
 from pipeline.glossary import load_termbase
+from pipeline.locks import catalog_lock
 from pipeline.segments import to_markup, units
 from pipeline.wordlist import definition_context, used_concepts
 
@@ -99,11 +100,12 @@ def update_catalogs(publication: Publication) -> list[CatalogChange]:
     changes = []
     for edition in translated_editions(publication):
         path = catalog_path(publication, edition)
-        before = (
-            {m.id for m in read_catalog(path, edition.lang) if m.id} if path.exists() else set()
-        )
-        catalog = current_catalog(publication, edition, pot)
-        write_catalog(catalog, path)
+        with catalog_lock(path):
+            before = (
+                {m.id for m in read_catalog(path, edition.lang) if m.id} if path.exists() else set()
+            )
+            catalog = current_catalog(publication, edition, pot)
+            write_catalog(catalog, path)
         changes.append(
             CatalogChange(
                 path=path,

@@ -17,8 +17,8 @@ and msgmerge keep as they are (docs/translations.md):
 
 TIME is ISO 8601 in UTC. Names and comments typed by people are cleaned into one line
 (`one_line`), so that no typed text can start a status line of its own; the fields after a
-name have fixed formats (a time, a hash), so a name cannot be read as another field. A status line that does not parse is an error with file and line,
-never silently ignored.
+name have fixed formats (a time, a hash), so a name cannot be read as another field. A
+status line that does not parse is an error with file and line, never silently ignored.
 """
 
 from __future__ import annotations

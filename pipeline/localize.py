@@ -12,10 +12,10 @@ from typing import Any
 
 from babel.messages.catalog import Catalog, Message
 
-from pipeline.catalogs import METADATA, catalog_path, read_catalog
+from pipeline.catalogs import METADATA, catalog_path, current_catalog, template
 from pipeline.config import Edition, Publication
 from pipeline.glossary import Concept, Termbase
-from pipeline.review import segment_id, status
+from pipeline.review import segment_id, status, summarize
 from pipeline.segments import MarkupError, from_markup, to_markup, units
 from pipeline.source import Document, describe, load_document, walk
 from pipeline.wordlist import Definition, definition_context, used_concepts, with_glossary
@@ -44,31 +44,32 @@ def edition_text(
     edition: Edition,
     document: Document,
     glossary: Sequence[Concept] = (),
+    pot: Catalog | None = None,
 ) -> EditionText:
     """Translate the document and metadata for `edition`, as draft if the policy demands it.
 
-    `glossary` lists the concepts of the edition's glossary section (pipeline/wordlist.py).
+    `glossary` lists the concepts of the edition's glossary section (pipeline/wordlist.py);
+    `pot` is the German template (pipeline.catalogs.template), made once for all editions.
     """
     source = publication.source_language
     if edition.lang == source:
         document = with_glossary(document, list(glossary), {}, source, source)
         return EditionText(publication, document, frozenset(), 1, 1, draft=False)
     path = catalog_path(publication, edition)
-    catalog = read_catalog(path, edition.lang) if path.exists() else Catalog(fuzzy=False)
-    # The share counts the current German text, so that a catalog not yet updated after an
-    # edit can never make an edition look more reviewed than it is.
-    final = localize(document, catalog, path, source, include_unapproved=False)
+    # Merged with the current German in memory: an entry whose German changed is stale, so
+    # a catalog not yet updated after an edit never makes an edition look more reviewed
+    # than it is, and a translation of older German is never shown as current.
+    catalog = current_catalog(publication, edition, pot or template(publication))
+    summary = summarize(catalog)  # the one "approved share" (pipeline/review.py)
+    draft = summary.approved_share < publication.policies.min_approved_share
+    text = localize(document, catalog, path, source, include_unapproved=draft)
     fields = {f: getattr(publication, f) for f in METADATA if getattr(publication, f)}
     # Keyed by msgctxt: the metadata field's name, or "glossary:ID" for a definition.
     entries = [(f, f, text) for f, text in fields.items()] + [
         (definition_context(c), definition_context(c), c.definition) for c in glossary
     ]
     statuses = {key: _entry_status(catalog, context, text) for key, context, text in entries}
-    approved = final.used.get("approved", 0) + list(statuses.values()).count("approved")
-    total = sum(final.used.values()) + len(entries)
-    draft = approved < total * publication.policies.min_approved_share
-    text = localize(document, catalog, path, source, include_unapproved=True) if draft else final
-    usable = ("approved", "draft", "stale") if draft else ("approved",)
+    usable = ("approved", "draft") if draft else ("approved",)
     shown = {
         key: str(message.string)
         for key, context, german in entries
@@ -85,8 +86,8 @@ def edition_text(
         publication=dataclasses.replace(publication, **translated),
         document=with_glossary(text.document, list(glossary), definitions, edition.lang, source),
         untranslated=frozenset(fields) - set(translated),
-        approved=approved,
-        total=total,
+        approved=summary.counts["approved"],
+        total=summary.total,
         draft=draft,
     )
 
@@ -156,7 +157,8 @@ def localize(
         markup = to_markup(unit.inlines).strip()
         message = catalog.get(markup) if markup else None
         current = status(message) if message else "missing"
-        if current == "approved" or (include_unapproved and current in ("draft", "stale")):
+        # A stale entry translates older German: the reader gets the current German instead.
+        if current == "approved" or (include_unapproved and current == "draft"):
             assert message is not None
             unit.inlines[:] = _translated(message, unit.inlines, catalog_file)
             used[current] += 1

@@ -114,8 +114,13 @@ def test_approved_segments_and_peoples_drafts_are_never_touched(
             assert status(message) == "approved" and message.string == approved[message.id]
     redone = next(m for m in catalog if m.id and EDITED[1] in m.id)
     old = approved[next(i for i in ids if EDITED[0] in i)]
-    assert f"previous translation: {old} (approved: Anna, " in "\n".join(redone.user_comments)
-    assert status(redone) == "draft" and origin(redone) == "machine"
+    # The approved translation stays; DeepL's draft for the new German is a suggestion.
+    assert redone.string == old and status(redone) == "stale"
+    suggestion = [c for c in redone.user_comments if c.startswith("machine suggestion: ")]
+    assert len(suggestion) == 1 and EDITED[1] in suggestion[0]  # of the new German
+    assert any(c.startswith("approved: Anna, ") for c in redone.user_comments)
+    assert _translate(project, "--lang", "pl") == 0  # a suggestion is never asked for twice
+    assert len(server.translate_requests()) == 2
     tr = [m for m in _catalog(project, "tr") if m.id]  # people's drafts stay as they are
     assert [origin(m) for m in tr].count("machine") == 1
 

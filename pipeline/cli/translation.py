@@ -38,7 +38,13 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     approve.add_argument("--lang", required=True, metavar="EDITION", help="the edition id")
     approve.add_argument("--reviewer", required=True, metavar="NAME")
     which = approve.add_mutually_exclusive_group(required=True)
-    which.add_argument("--segment", action="append", metavar="ID", help="a segment id")
+    which.add_argument(
+        "--segment",
+        action="extend",
+        nargs="+",
+        metavar="ID",
+        help="one or more segment ids (from `status --segments EDITION`)",
+    )
     which.add_argument("--all-drafts", action="store_true", help="every draft of the edition")
     approve.add_argument(
         "--override",
@@ -92,9 +98,9 @@ def _status(args: argparse.Namespace) -> int:
     )
 
     if args.segments:
+        print(f"{'id':12}  {'status':8}  {'origin':7}  German")
         for segment in segments(load_config(args.project), args.segments):
-            german = segment.german if len(segment.german) <= 60 else segment.german[:59] + "…"
-            print(f"{segment.id}  {segment.status:8}  {segment.origin:7}  {german}")
+            print(f"{segment.id}  {segment.status:8}  {segment.origin:7}  {segment.german}")
         return 0
     publication = load_config(args.project)
     summaries = edition_summaries(publication)
@@ -129,8 +135,8 @@ def _status(args: argparse.Namespace) -> int:
 def _approve(args: argparse.Namespace) -> int:
     import datetime as dt
 
-    from pipeline.config import load_config
     from pipeline.actions import OpenTermFindings, approve_segments
+    from pipeline.config import load_config
 
     publication = load_config(args.project)
     try:

@@ -2,7 +2,8 @@
 
 `translate` fills the missing and stale segments of translated editions with DeepL drafts,
 marked "origin: machine". Approved segments and every other draft are left alone. A stale
-segment keeps its previous translation as a comment, so the reviewer sees what was there.
+draft keeps its previous text as a comment, so the reviewer sees what was there; a stale
+approved translation stays, with the machine draft beside it as a suggestion.
 
 Nothing is paid for twice: a translation memory (translations/memory/<TARGET>.jsonl) keeps
 every text DeepL returned, keyed by the German text, the target language and the options
@@ -16,12 +17,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import deepl
 from babel.messages.catalog import Catalog, Message
 
+from pipeline import comments
 from pipeline.catalogs import (
     catalog_path,
     current_catalog,
@@ -31,6 +34,7 @@ from pipeline.catalogs import (
 )
 from pipeline.config import Edition, Publication
 from pipeline.errors import PipelineError
+from pipeline.locks import catalog_lock
 from pipeline.mt.client import call_deepl, deepl_target
 from pipeline.mt.glossary import bound_glossaries
 from pipeline.mt.memory import Draft, Memory, Options
@@ -41,9 +45,6 @@ MAX_TEXTS = 50  # DeepL's limit per request
 MAX_BODY = 128 * 1024  # DeepL's limit on the request body, in bytes of encoded JSON
 _BODY_RESERVE = 1024  # room for the parameters the client adds
 MAX_CONTEXT = 1000  # characters of neighbouring German sent as (unbilled) context
-_LOST = "machine draft lost its markup, not used: "
-_PREVIOUS = "previous translation: "
-_OURS = ("origin: machine", _LOST, _PREVIOUS)  # the comments this module writes
 
 
 @dataclass
@@ -81,6 +82,20 @@ def translate(
 
     `edition_ids` None means every translated edition. Returns one Progress per edition.
     """
+    with ExitStack() as locks:
+        if client is not None:  # held from reading each catalog to its last write
+            for edition in translated_editions(publication):
+                if edition_ids is None or edition.id in edition_ids:
+                    locks.enter_context(catalog_lock(catalog_path(publication, edition)))
+        return _translate(publication, edition_ids, client, report)
+
+
+def _translate(
+    publication: Publication,
+    edition_ids: list[str] | None,
+    client: deepl.DeepLClient | None,
+    report: Callable[[Progress], None],
+) -> list[Progress]:
     memory = Memory(publication.root / "translations" / "memory")
     results = []
     estimated: set[str] = set()  # memory keys already counted by this dry run
@@ -122,7 +137,7 @@ def _jobs(
         path = catalog_path(publication, edition)
         glossary_id, version = glossaries.get(edition.id, (None, ""))
         options = Options(deepl_target(edition), edition.formality, glossary_id, version)
-        todo = [m for m in catalog if m.id and status(m) in ("missing", "stale")]
+        todo = [m for m in catalog if m.id and _needs_draft(m)]
         yield _Job(edition, path, catalog, options, todo)
 
 
@@ -259,17 +274,35 @@ def _request(
     return drafts, sum(result.billed_characters for result in results)
 
 
+def _needs_draft(message: Message) -> bool:
+    """Tell whether an entry needs a machine draft: missing, or stale without a suggestion."""
+    current = status(message)
+    return current == "missing" or (
+        current == "stale" and not comments.texts(message, comments.SUGGESTION)
+    )
+
+
 def _apply(message: Message, draft: Draft) -> None:
-    """Put a machine draft into a catalog entry, keeping a stale entry's old translation."""
-    comments = [c for c in message.user_comments if not c.startswith(_OURS)]
+    """Put a machine draft into a catalog entry; beside an approved translation, suggest it.
+
+    A stale entry that holds an approved translation keeps it: the draft becomes a
+    suggestion, and the reviewer keeps the old translation, takes the suggestion or edits.
+    A stale draft is replaced, and its old text kept as a comment.
+    """
+    ours = (comments.ORIGIN, comments.LOST_MARKUP, comments.PREVIOUS_TRANSLATION)
     if not draft.markup_ok:
-        message.user_comments = [*comments, f"{_LOST}{draft.text}"]
+        message.user_comments = [
+            *comments.without(message, *ours),
+            f"{comments.LOST_MARKUP}{draft.text}",
+        ]
         return
-    if message.string:  # stale: the reviewer compares the old translation with the draft
-        approvals = [c for c in comments if c.startswith("approved: ")]
-        comments = [c for c in comments if c not in approvals]
-        note = f" ({approvals[0]})" if approvals else ""
-        comments.append(f"{_PREVIOUS}{message.string}{note}")
+    if message.string and comments.first(message, comments.APPROVED):
+        kept = comments.without(message, comments.SUGGESTION, comments.LOST_MARKUP)
+        message.user_comments = [*kept, f"{comments.SUGGESTION}{draft.text}"]
+        return
+    kept = comments.without(message, *ours)
+    if message.string:  # a stale draft: the reviewer compares the old text with the new
+        kept.append(f"{comments.PREVIOUS_TRANSLATION}{message.string}")
     message.string = draft.text
-    message.user_comments = [*comments, machine_comment(draft.text)]
+    message.user_comments = [*kept, machine_comment(draft.text)]
     message.flags.discard("fuzzy")
