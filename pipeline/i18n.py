@@ -18,11 +18,15 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 
 
 @cache
-def translations(lang: str) -> NullTranslations:
-    """Return the interface translations for a language; English msgids if there are none."""
+def translations(lang: str, directory: Path = LOCALE_DIR) -> NullTranslations:
+    """Return the interface translations for a language; English msgids if there are none.
+
+    `directory` holds one `<lang>.po` per language: the editions' strings by default, the
+    review app's in pipeline/review_app/locale/.
+    """
     language = Locale.parse(lang, sep="-").language
     for name in (lang, language):
-        po = LOCALE_DIR / f"{name}.po"
+        po = directory / f"{name}.po"
         if po.is_file():
             with po.open("rb") as handle:
                 catalog = read_po(handle, locale=name.replace("-", "_"))

@@ -9,7 +9,7 @@ import argparse
 import logging
 import sys
 
-from pipeline.cli import easy, glossary, publish, translation
+from pipeline.cli import easy, glossary, publish, review, translation
 from pipeline.errors import PipelineError
 
 log = logging.getLogger("pipeline")
@@ -46,7 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
     parser.add_argument("-v", "--verbose", action="store_true", help="log each step")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for group in (publish, translation, glossary, easy):
+    for group in (publish, translation, review, glossary, easy):
         group.add_commands(commands)
     return parser
 
