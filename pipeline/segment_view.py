@@ -8,6 +8,7 @@ entry a word-level diff from the previous German and the translation approved be
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from dataclasses import dataclass, field
@@ -45,7 +46,6 @@ class SegmentView:
     status: str
     version: str
     german: str  # in segment markup
-    pieces: tuple[Piece, ...]  # the German as plain text, with its terms
     heading: str  # the section the segment is in
     before: str  # the German of the previous and the next segment
     after: str
@@ -69,10 +69,12 @@ class SegmentView:
         return bool(self.findings)
 
 
-def views(catalog: Catalog, termbase: Termbase | None, lang: str) -> list[SegmentView]:
-    """Return every segment of a catalog as a reviewer sees it, in document order."""
-    checker = SegmentChecker(termbase, lang) if termbase else None
-    index = source_index(termbase) if termbase else None
+def views(catalog: Catalog, checker: SegmentChecker | None = None) -> list[SegmentView]:
+    """Return every segment of a catalog as a reviewer sees it, in document order.
+
+    With a `checker`, the terminology findings are checked anew; without one, they are the
+    catalog's "term:" comments, which every command that writes a translation refreshes.
+    """
     messages = [m for m in catalog if m.id]
     heading = ""
     found = []
@@ -82,7 +84,7 @@ def views(catalog: Catalog, termbase: Termbase | None, lang: str) -> list[Segmen
             heading = plain(str(message.id))
         before = plain(str(messages[number - 1].id)) if number else ""
         after = plain(str(messages[number + 1].id)) if number + 1 < len(messages) else ""
-        found.append(_view(message, number, kind, heading, before, after, checker, index))
+        found.append(_view(message, number, kind, heading, before, after, checker))
     return found
 
 
@@ -94,7 +96,6 @@ def _view(
     before: str,
     after: str,
     checker: SegmentChecker | None,
-    index: TermIndex | None,
 ) -> SegmentView:
     german, translation = str(message.id), str(message.string or "")
     approval = comments.first(message, comments.APPROVED)
@@ -107,7 +108,6 @@ def _view(
         status=status(message),
         version=version(message),
         german=german,
-        pieces=tuple(_pieces(plain(german), index)),
         heading=heading,
         before=before,
         after=after,
@@ -127,9 +127,34 @@ def _view(
         previous_german=previous,
         diff=tuple(word_diff(plain(previous), plain(german))) if previous else (),
         previous_translation=next(iter(comments.texts(message, comments.PREVIOUS_TRANSLATION)), ""),
-        findings=tuple(qa.findings(german, translation, checker)),
+        findings=tuple(_findings(message, checker)),
         notes=tuple(c for c in message.user_comments if not c.startswith(comments.PREFIXES)),
     )
+
+
+def _findings(message: Message, checker: SegmentChecker | None) -> list[str]:
+    german, translation = str(message.id), str(message.string or "")
+    if not translation:
+        return []
+    terms = [f.message for f in checker.check(german, translation)] if checker else []
+    if checker is None:
+        terms = comments.texts(message, comments.TERM)
+    return terms + qa.findings(german, translation, None)
+
+
+def german_pieces(german: str, termbase: Termbase | None) -> list[Piece]:
+    """Return the German of a segment as plain text, with its glossary terms marked."""
+    return _pieces(plain(german), _index(termbase) if termbase else None)
+
+
+_INDEXES: dict[int, TermIndex] = {}
+
+
+def _index(termbase: Termbase) -> TermIndex:
+    if id(termbase) not in _INDEXES:
+        _INDEXES.clear()
+        _INDEXES[id(termbase)] = source_index(termbase)
+    return _INDEXES[id(termbase)]
 
 
 def _kind(message: Message) -> str:
@@ -176,3 +201,11 @@ def word_diff(old: str, new: str) -> list[tuple[str, str]]:
 def queue(segments: list[SegmentView]) -> list[SegmentView]:
     """Return segments in review order: stale first, then drafts, then missing ones."""
     return sorted(segments, key=lambda s: (QUEUE_ORDER[s.status], s.index))
+
+
+def recheck(view: SegmentView, catalog: Catalog, checker: SegmentChecker | None) -> SegmentView:
+    """Return a view with its terminology findings checked anew against the termbase."""
+    message = next((m for m in catalog if m.id and segment_id(m) == view.id), None)
+    if message is None or checker is None:
+        return view
+    return dataclasses.replace(view, findings=tuple(_findings(message, checker)))

@@ -78,12 +78,19 @@ class EditionCatalog:
         self._guard = threading.Lock()
         # (file hash, template id, merged catalog, file text in normal form)
         self._cache: tuple[str, int, Catalog, bool] | None = None
+        self.generation = 0  # counts every new state of the catalog, for callers' caches
 
     def snapshot(self) -> Catalog:
         """Return the catalog merged with the current German, for reading only."""
         with self._guard:
             catalog, _, _ = self._load()
             return catalog
+
+    def state(self) -> tuple[Catalog, int]:
+        """Return the snapshot and its generation, which changes with every new state."""
+        with self._guard:
+            catalog, _, _ = self._load()
+            return catalog, self.generation
 
     def change(self, work: Callable[[Catalog], list[Event]]) -> Outcome:
         """Apply `work` to the up-to-date catalog under its lock; write it and the history.
@@ -97,6 +104,7 @@ class EditionCatalog:
                 events = work(catalog)
             except BaseException:
                 self._cache = None  # the work may have changed entries before it failed
+                self.generation += 1
                 raise
             outcome = Outcome(events, normalised=bool(events) and not normal, merged=merged)
             if events or merged:
@@ -104,6 +112,7 @@ class EditionCatalog:
                 atomic.write_text(self.path, text)
                 history.append(self.history, events)
                 outcome.written = True
+                self.generation += 1
                 self._cache = (_hash(text.encode()), id(self._pot()), catalog, True)
             return outcome
 
@@ -120,6 +129,7 @@ class EditionCatalog:
         catalog = current_catalog(self.publication, self.edition, pot)
         merged = render_catalog(catalog) != data.decode("utf-8") if normal else not data
         self._cache = (digest, id(pot), catalog, normal)
+        self.generation += 1
         return catalog, normal, merged
 
 
