@@ -274,11 +274,25 @@ def _take_previous(message: Message) -> None:
 
 def write_catalog(catalog: Catalog, path: Path) -> None:
     """Write a PO catalog atomically, with previous msgids in valid "#|" syntax."""
-    atomic.write_text(path, render_catalog(catalog))
+    like = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else None
+    atomic.write_text(path, render_catalog(catalog, like))
 
 
-def render_catalog(catalog: Catalog) -> str:
-    """Return a catalog as the pipeline writes it, with previous msgids in "#|" syntax."""
+_GENERATOR = re.compile(r'^"Generated-By: [^"\n]*\\n"$', re.MULTILINE)
+
+
+def render_catalog(catalog: Catalog, like: str | None = None) -> str:
+    """Return a catalog as the pipeline writes it, with previous msgids in "#|" syntax.
+
+    `like` is the file's text before: its Generated-By header line stays, so that a newer
+    Babel does not change a line of a file nobody changed.
+    """
+    text = _render(catalog)
+    kept = _GENERATOR.search(like or "")
+    return _GENERATOR.sub(lambda _: kept.group(), text, count=1) if kept else text
+
+
+def _render(catalog: Catalog) -> str:
     previous = {(m.id, m.context): m.previous_id for m in catalog if m.previous_id}
     for message in catalog:
         message.previous_id = []

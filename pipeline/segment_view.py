@@ -62,6 +62,7 @@ class SegmentView:
     previous_translation: str
     findings: tuple[str, ...]
     notes: tuple[str, ...] = field(default=())  # other translator comments
+    context: str = ""  # the msgctxt: a metadata field or "glossary:ID"
 
     @property
     def has_findings(self) -> bool:
@@ -129,6 +130,7 @@ def _view(
         previous_translation=next(iter(comments.texts(message, comments.PREVIOUS_TRANSLATION)), ""),
         findings=tuple(_findings(message, checker)),
         notes=tuple(c for c in message.user_comments if not c.startswith(comments.PREFIXES)),
+        context=message.context or "",
     )
 
 

@@ -79,6 +79,7 @@ class EditionCatalog:
         # (file hash, template id, merged catalog, file text in normal form)
         self._cache: tuple[str, int, Catalog, bool] | None = None
         self.generation = 0  # counts every new state of the catalog, for callers' caches
+        self._text = ""  # the file's text as last read or written
 
     def snapshot(self) -> Catalog:
         """Return the catalog merged with the current German, for reading only."""
@@ -102,18 +103,19 @@ class EditionCatalog:
             catalog, normal, merged = self._load()
             try:
                 events = work(catalog)
+                outcome = Outcome(events, normalised=bool(events) and not normal, merged=merged)
+                if events or merged:
+                    text = render_catalog(catalog, self._text)
+                    atomic.write_text(self.path, text)
+                    history.append(self.history, events)
+                    outcome.written = True
+                    self._cache = (_hash(text.encode()), id(self._pot()), catalog, True)
+                    self._text = text
             except BaseException:
                 self._cache = None  # the work may have changed entries before it failed
-                self.generation += 1
                 raise
-            outcome = Outcome(events, normalised=bool(events) and not normal, merged=merged)
-            if events or merged:
-                text = render_catalog(catalog)
-                atomic.write_text(self.path, text)
-                history.append(self.history, events)
-                outcome.written = True
+            finally:
                 self.generation += 1
-                self._cache = (_hash(text.encode()), id(self._pot()), catalog, True)
             return outcome
 
     def _load(self) -> tuple[Catalog, bool, bool]:
@@ -124,10 +126,12 @@ class EditionCatalog:
             return self._cache[2], self._cache[3], False
         if self.path.is_dir():
             raise PipelineError("is a directory, not a PO catalog; move it away", self.path)
+        text = data.decode("utf-8", errors="replace")
         on_disk = read_catalog(self.path, self.edition.lang) if data else None
-        normal = on_disk is not None and render_catalog(on_disk) == data.decode("utf-8")
+        normal = on_disk is not None and render_catalog(on_disk, text) == text
         catalog = current_catalog(self.publication, self.edition, pot)
-        merged = render_catalog(catalog) != data.decode("utf-8") if normal else not data
+        merged = render_catalog(catalog, text) != text if normal else not data
+        self._text = text
         self._cache = (digest, id(pot), catalog, normal)
         self.generation += 1
         return catalog, normal, merged

@@ -24,6 +24,7 @@ from starlette.staticfiles import StaticFiles
 from pipeline import comments, history
 from pipeline.actions import Request as Action
 from pipeline.actions import ReviewRefused, perform, version
+from pipeline.comments import source_hash
 from pipeline.errors import PipelineError
 from pipeline.review import segment_id, summarize
 from pipeline.review_app.render import Page
@@ -157,7 +158,11 @@ async def segment_page(request: Request, page: Page, **extra: Any) -> Response:
         return page.render(request, "missing.html", status=404, edition=edition)
     position = full.index(found)
     found = page.checked(edition, found)  # the term findings anew, for this segment
-    events = history.read(project.catalogs[edition.id].history, found.id)
+    log = project.catalogs[edition.id].history
+    events = history.read(log, found.id)
+    if found.previous_german:  # what happened to the segment before its German changed
+        earlier = source_hash(Message(found.previous_german, context=found.context or None))
+        events = history.read(log, earlier) + events
     return page.render(
         request,
         "segment.html",

@@ -103,7 +103,7 @@ def _with_headers(send: Send, path: str) -> Send:
             headers += [
                 (b"content-security-policy", policy.encode()),
                 (b"x-content-type-options", b"nosniff"),
-                (b"referrer-policy", b"no-referrer"),
+                (b"referrer-policy", b"same-origin"),  # "no-referrer" turns Origin into "null"
                 (b"cache-control", b"no-store"),
             ]
             message["headers"] = headers

@@ -59,7 +59,7 @@
       var approve = form.querySelector("button.primary") || form.querySelector("button[value=approve]");
       if (approve) {
         event.preventDefault();
-        form.requestSubmit(approve);
+        approve.click();  // a click, so that htmx sends the button's action with the form
       }
     } else if (event.altKey && (event.key === "ArrowDown" || event.key === "ArrowUp")) {
       var link = document.getElementById(event.key === "ArrowDown" ? "next-link" : "prev-link");
