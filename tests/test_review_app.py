@@ -98,7 +98,7 @@ def open_as(
     page = context.new_page()
     page.goto(app.url)
     page.get_by_label(re.compile("Your name|Ihr Name")).fill(name)
-    page.get_by_role("button", name=re.compile("Start reviewing|Review beginnen")).click()
+    page.get_by_role("button", name=re.compile("Start reviewing|Mit dem Prüfen beginnen")).click()
     expect(page.locator(".who")).to_contain_text(name)
     return page
 
@@ -248,10 +248,10 @@ def test_two_reviewers_on_one_segment_the_second_save_is_refused(browser: Browse
     first.goto(url)
     second.goto(url)
     first.locator("#text").fill("Перша версія:")
-    first.get_by_role("button", name=re.compile("Save as draft|Als Entwurf")).click()
+    first.get_by_role("button", name=re.compile("Save as draft|Als Entwurf speichern")).click()
     announced(first)
     second.locator("#text").fill("Друга версія:")
-    second.get_by_role("button", name=re.compile("Save as draft|Als Entwurf")).click()
+    second.get_by_role("button", name=re.compile("Save as draft|Als Entwurf speichern")).click()
     conflict = second.locator("#conflict")
     expect(conflict).to_contain_text("Друга версія:")  # the reviewer's own text, kept
     expect(conflict).to_contain_text("Перша версія:")  # and what is in the catalog now
@@ -349,3 +349,22 @@ def _post_approve(app: App, edition: str, message) -> None:
         },
     )
     time.sleep(0.01)
+
+
+def test_the_german_interface_catalog_has_every_string():
+    from babel.messages.extract import extract_from_dir
+
+    from pipeline.i18n import translations
+    from pipeline.review_app.render import LOCALE
+
+    app_dir = REPO / "pipeline" / "review_app"
+    found = {
+        message
+        for _, _, message, _, _ in extract_from_dir(
+            app_dir, method_map=[("templates/**.html", "jinja2"), ("**.py", "python")]
+        )
+        if isinstance(message, str)
+    }
+    german = translations("de", LOCALE)
+    untranslated = sorted(m for m in found if german.gettext(m) == m and m != "Status")
+    assert len(found) > 90 and untranslated == []
