@@ -440,3 +440,14 @@ def test_four_eyes_refuses_approving_your_own_draft(arabic, tmp_path: Path):
     assert summary.applied == 0 and summary.conflicts == 0
     assert any("refused" in line and "four-eyes" in line for line in summary.lines())
     assert (project / "translations" / "ar.po").read_bytes() == state
+
+
+def test_the_second_page_and_the_page_survive_a_reload(browser: Browser, reviewed: Reviewed):
+    page = browser.new_page()
+    page.goto(reviewed.pack.as_uri())
+    page.click("#pager button >> nth=1")
+    assert page.evaluate("document.activeElement.id") == "list-heading"
+    assert page.locator("#segments article").count() == 11  # segments 21 to 31
+    page.reload()
+    assert "21" in page.inner_text("#list-heading")
+    page.close()

@@ -166,7 +166,8 @@ def _decide(
             done = perform(message, request, policy, when)
         except ReviewRefused as exc:
             _restore(message, saved)  # an action may have changed the entry before refusing
-            result.refused.append(f"segment {d.segment}: {exc.message}")
+            said = exc.message
+            result.refused.append(said if d.segment in said else f"segment {d.segment}: {said}")
             continue
         events.append(done)
         result.applied[done.action] += 1

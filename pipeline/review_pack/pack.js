@@ -8,8 +8,23 @@
   var KEY = "pipeline-review:" + data.pack;
   var PAGE_SIZE = 20;
   var segments = data.segments;
+  var byIndex = {};
+  segments.forEach(function (seg) { byIndex[seg.index] = seg; });
+  segments.forEach(function (seg) {
+    // The pack leaves out empty fields, and a neighbour's German it holds anyway.
+    ["kind", "status", "translation", "origin", "author", "approved_by", "approved_at",
+      "sent_back", "suggestion", "previous_translation"].forEach(function (k) { seg[k] = seg[k] || ""; });
+    ["kept", "diff", "findings", "notes"].forEach(function (k) { seg[k] = seg[k] || []; });
+    seg.heading = seg.heading === undefined ? "" : data.headings[seg.heading];
+    if (seg.before === undefined) seg.before = plainOf(byIndex[seg.index - 1]);
+    if (seg.after === undefined) seg.after = plainOf(byIndex[seg.index + 1]);
+  });
   var state = load();
   var statusBox = document.getElementById("status");
+
+  function plainOf(seg) {
+    return seg.pieces.map(function (p) { return typeof p === "string" ? p : p[0]; }).join("");
+  }
 
   function load() {
     var empty = { reviewer: data.reviewer || "", decisions: {}, page: 0 };
@@ -96,11 +111,11 @@
     var paragraph = el("p", { lang: "de", dir: "ltr", class: "german" });
     var notes = el("div", { class: "definitions" });
     seg.pieces.forEach(function (piece, i) {
-      if (!piece[1]) { paragraph.appendChild(document.createTextNode(piece[0])); return; }
-      var id = "def-" + seg.id + "-" + i;
+      if (typeof piece === "string") { paragraph.appendChild(document.createTextNode(piece)); return; }
+      var id = "def-" + seg.id + "-" + i, entry = data.glossary[piece[1]];
       var note = el("p", { id: id, class: "definition", hidden: true }, [
-        el("strong", { lang: "de", text: piece[1] }), " ", S.term_is, " ",
-        el("span", { lang: "de", text: piece[2] || S.no_definition })
+        el("strong", { lang: "de", dir: "ltr", text: entry[0] }), " ", S.term_is, " ",
+        el("span", { lang: "de", dir: "ltr", text: entry[1] || S.no_definition })
       ]);
       var button = el("button", {
         type: "button", class: "term", "aria-expanded": "false", "aria-controls": id, text: piece[0],
@@ -151,14 +166,14 @@
       el("span", { class: "badge " + seg.status, text: S["status_" + seg.status] })
     ]);
     var parts = [head];
-    if (seg.heading && seg.kind !== "heading") parts.push(el("p", { class: "where" }, [S.section + " ", el("span", { lang: "de", text: seg.heading })]));
+    if (seg.heading && seg.kind !== "heading") parts.push(el("p", { class: "where" }, [S.section + " ", el("span", { lang: "de", dir: "ltr", text: seg.heading })]));
     parts.push(el("h4", { text: S.german }));
     parts = parts.concat(german(seg));
     if (seg.before || seg.after) {
       parts.push(el("details", { class: "context" }, [
         el("summary", { text: S.context }),
-        seg.before ? el("p", {}, [el("strong", { text: S.before }), " ", el("span", { lang: "de", text: seg.before })]) : null,
-        seg.after ? el("p", {}, [el("strong", { text: S.after }), " ", el("span", { lang: "de", text: seg.after })]) : null
+        seg.before ? el("p", {}, [el("strong", { text: S.before }), " ", el("span", { lang: "de", dir: "ltr", text: seg.before })]) : null,
+        seg.after ? el("p", {}, [el("strong", { text: S.after }), " ", el("span", { lang: "de", dir: "ltr", text: seg.after })]) : null
       ]));
     }
     if (seg.diff.length) parts = parts.concat(diff(seg));

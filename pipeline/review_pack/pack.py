@@ -130,9 +130,8 @@ def render_page(
         "reviewer": reviewer,
         "created": stamp(when),
         "four_eyes": publication.policies.four_eyes,
-        "segments": [_segment(v, termbase) for v in chosen],
         "strings": strings,
-    }
+    } | _segments(chosen, termbase)
     payload = script_json(data)
     style = font_faces(payload + "".join(strings.values())) + "\n" + _read("pack.css")
     script = _read("pack.js")
@@ -156,17 +155,38 @@ def script_json(data: Any) -> str:
     return "".join(_JSON_ESCAPES.get(c, c) for c in text)
 
 
-def _segment(v: SegmentView, termbase: Termbase | None) -> dict[str, Any]:
-    pieces = german_pieces(v.german, termbase)
+def _segments(chosen: list[SegmentView], termbase: Termbase | None) -> dict[str, Any]:
+    """Return the segments as compact JSON: empty fields left out, headings and terms shared.
+
+    A neighbour's German that the pack holds anyway is left for the script to take from it.
+    """
+    indexes = {v.index for v in chosen}
+    headings: dict[str, int] = {}
+    glossary: dict[tuple[str, str], int] = {}
+    items = []
+    for v in chosen:
+        item: dict[str, Any] = {"id": v.id, "version": v.version, "index": v.index}
+        item["pieces"] = [
+            [p.text, glossary.setdefault((p.term, p.definition), len(glossary))]
+            if p.term
+            else p.text
+            for p in german_pieces(v.german, termbase)
+        ]
+        if v.heading:
+            item["heading"] = headings.setdefault(v.heading, len(headings))
+        if v.index - 1 not in indexes:
+            item["before"] = v.before
+        if v.index + 1 not in indexes:
+            item["after"] = v.after
+        item |= {k: value for k, value in _fields(v).items() if value}
+        items.append(item)
+    return {"segments": items, "headings": list(headings), "glossary": [list(g) for g in glossary]}
+
+
+def _fields(v: SegmentView) -> dict[str, Any]:
     return {
-        "id": v.id,
-        "version": v.version,
         "kind": v.kind,
         "status": v.status,
-        "pieces": [[p.text, p.term, p.definition] if p.term else [p.text] for p in pieces],
-        "heading": v.heading,
-        "before": v.before,
-        "after": v.after,
         "translation": v.translation,
         "origin": v.origin,
         "author": v.author,
