@@ -26,6 +26,7 @@ from pipeline.checks.tools import axe_script
 from pipeline.comments import now
 from pipeline.config import load_config
 from pipeline.errors import PipelineError
+from pipeline.history import event
 from pipeline.review import segment_id, status
 from pipeline.review_pack import import_reviews, make_pack, records
 from pipeline.review_pack.pack import script_json
@@ -382,10 +383,11 @@ def arabic(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
     def work(catalog):
         nonlocal mine
         messages = [m for m in catalog if m.id]
-        messages[5].string = hostile
+        messages[5].string = hostile  # as if typed in Poedit
         mine = segment_id(messages[6])
         request = Request("save", REVIEWER, "نص كتبته المراجِعة.")
-        return [perform(messages[6], request, Policy(four_eyes=True), now())]
+        saved = perform(messages[6], request, Policy(four_eyes=True), now())
+        return [event("drafted", segment_id(messages[5]), "Poedit"), saved]
 
     store.change(work)
     result = make_pack(publication, "ar", ["draft"], REVIEWER, project.parent / "pack-ar.html")
@@ -395,6 +397,7 @@ def arabic(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
 def test_an_arabic_pack_is_right_to_left_escaped_and_four_eyes(browser: Browser, arabic):
     project, pack, mine = arabic
     html = pack.read_text(encoding="utf-8")
+    assert "pwned" in html
     assert '<html lang="ar" dir="rtl">' in html
     assert "</script><b" not in html and "<!--" not in html
     context = browser.new_context(viewport=PHONE, bypass_csp=True)
