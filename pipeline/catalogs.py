@@ -292,14 +292,45 @@ def render_catalog(catalog: Catalog, like: str | None = None) -> str:
     return _GENERATOR.sub(lambda _: kept.group(), text, count=1) if kept else text
 
 
-def _render(catalog: Catalog) -> str:
+def render_changed(text: str, messages: list[Message]) -> str | None:
+    """Return a catalog's text with only `messages` written anew, every other byte kept.
+
+    `text` must be in the pipeline's own form (render_catalog); None when an entry is not
+    found in it, and the caller renders the whole catalog instead.
+    """
+    blocks = text.split("\n\n")
+    where = {_block_key(block): number for number, block in enumerate(blocks) if number}
+    for message in messages:
+        single = Catalog(fuzzy=False)
+        single[message.id] = message
+        block = _render(single, omit_header=True).strip("\n")
+        number = where.get(_block_key(block))
+        if number is None:
+            return None
+        ending = blocks[number][len(blocks[number].rstrip("\n")) :]
+        blocks[number] = block + ending
+    return "\n\n".join(blocks)
+
+
+def _block_key(block: str) -> tuple[str, ...]:
+    return tuple(line for line in block.split("\n") if line.startswith(("msgctxt ", "msgid ")))
+
+
+def _render(catalog: Catalog, omit_header: bool = False) -> str:
     previous = {(m.id, m.context): m.previous_id for m in catalog if m.previous_id}
     for message in catalog:
         message.previous_id = []
     buffer = io.BytesIO()
     # Unwrapped lines: Babel wraps "#|" lines into invalid syntax, and we add them ourselves;
     # with width 0 it would still wrap comments at 76 characters, so the width is "never".
-    write_po(buffer, catalog, width=10**9, sort_output=False, ignore_obsolete=False)
+    write_po(
+        buffer,
+        catalog,
+        width=10**9,
+        sort_output=False,
+        ignore_obsolete=False,
+        omit_header=omit_header,
+    )
     for message in catalog:
         message.previous_id = previous.get((message.id, message.context), [])
     return _insert_previous(buffer.getvalue().decode("utf-8"), previous)

@@ -70,11 +70,17 @@ class SegmentView:
         return bool(self.findings)
 
 
-def views(catalog: Catalog, checker: SegmentChecker | None = None) -> list[SegmentView]:
+def views(
+    catalog: Catalog,
+    checker: SegmentChecker | None = None,
+    cache: dict[tuple[str, ...], SegmentView] | None = None,
+) -> list[SegmentView]:
     """Return every segment of a catalog as a reviewer sees it, in document order.
 
     With a `checker`, the terminology findings are checked anew; without one, they are the
     catalog's "term:" comments, which every command that writes a translation refreshes.
+    `cache` keeps the views of unchanged entries between calls (keyed by their version and
+    their place), so that one saved entry costs one view, not a whole catalog's.
     """
     messages = [m for m in catalog if m.id]
     heading = ""
@@ -85,7 +91,13 @@ def views(catalog: Catalog, checker: SegmentChecker | None = None) -> list[Segme
             heading = plain(str(message.id))
         before = plain(str(messages[number - 1].id)) if number else ""
         after = plain(str(messages[number + 1].id)) if number + 1 < len(messages) else ""
-        found.append(_view(message, number, kind, heading, before, after, checker))
+        key = (version(message), str(number), heading, before, after)
+        view = cache.get(key) if cache is not None and checker is None else None
+        if view is None:
+            view = _view(message, number, kind, heading, before, after, checker)
+            if cache is not None and checker is None:
+                cache[key] = view
+        found.append(view)
     return found
 
 

@@ -9,9 +9,10 @@ app (one request at a time), review-pack imports and `approve`:
 4. write the whole catalog atomically and append the history (pipeline/history.py).
 
 A catalog the pipeline wrote last is rewritten with every other entry byte for byte as it
-was. One last saved by Poedit or Weblate (other line wrapping) is normalised on its first
-write, and the result says so. The parsed catalog is cached by the file's content hash, so
-a change costs one write, not a parse, while nobody else touches the file.
+was: only the changed entries are rendered anew and spliced into the file's text. One last
+saved by Poedit or Weblate (other line wrapping) is normalised on its first write, and the
+result says so. The parsed catalog is cached by the file's content hash, so a change costs
+one write, not a parse, while nobody else touches the file.
 """
 
 from __future__ import annotations
@@ -29,9 +30,11 @@ from pipeline.catalogs import (
     current_catalog,
     read_catalog,
     render_catalog,
+    render_changed,
     template,
     translated_editions,
 )
+from pipeline.comments import source_hash
 from pipeline.config import Edition, Publication
 from pipeline.errors import PipelineError
 from pipeline.history import Event
@@ -105,7 +108,7 @@ class EditionCatalog:
                 events = work(catalog)
                 outcome = Outcome(events, normalised=bool(events) and not normal, merged=merged)
                 if events or merged:
-                    text = render_catalog(catalog, self._text)
+                    text = self._render(catalog, events, fast=normal and not merged)
                     atomic.write_text(self.path, text)
                     history.append(self.history, events)
                     outcome.written = True
@@ -117,6 +120,16 @@ class EditionCatalog:
             finally:
                 self.generation += 1
             return outcome
+
+    def _render(self, catalog: Catalog, events: list[Event], fast: bool) -> str:
+        """Return the new file text; only the changed entries are written anew if `fast`."""
+        changed = {e.segment for e in events}
+        if fast:
+            messages = [m for m in catalog if m.id and source_hash(m) in changed]
+            text = render_changed(self._text, messages)
+            if text is not None:
+                return text
+        return render_catalog(catalog, self._text)
 
     def _load(self) -> tuple[Catalog, bool, bool]:
         """Return the merged catalog, whether its file is in normal form, and if it merged."""

@@ -34,6 +34,7 @@ class Page:
             autoescape=select_autoescape(default=True, default_for_string=True),
         )
         self._views: dict[str, tuple[int, list[SegmentView]]] = {}
+        self._each: dict[str, dict[tuple[str, ...], SegmentView]] = {}
 
     def interface_languages(self) -> list[str]:
         """Return the languages the interface is translated into, English included."""
@@ -64,7 +65,12 @@ class Page:
         catalog, generation = self.project.catalogs[edition_id].state()
         cached = self._views.get(edition_id)
         if cached is None or cached[0] != generation:
-            cached = (generation, views(catalog))
+            each = self._each.setdefault(edition_id, {})
+            found = views(catalog, cache=each)
+            if len(each) > 2 * len(found):  # drop the views of entries that changed since
+                current = {id(view) for view in found}
+                self._each[edition_id] = {k: v for k, v in each.items() if id(v) in current}
+            cached = (generation, found)
             self._views[edition_id] = cached
         return cached[1]
 
