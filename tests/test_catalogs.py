@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.actions import approve_segments
 from pipeline.catalogs import read_catalog, update_catalogs, write_catalog
 from pipeline.config import load_config
 from pipeline.errors import PipelineError
-from pipeline.actions import approve_segments
 from pipeline.review import edition_summaries, segment_id, status, text_hash
 
 from .conftest import sample_with_turkish

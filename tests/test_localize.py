@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.actions import approve_segments
 from pipeline.catalogs import read_catalog, write_catalog
 from pipeline.config import load_config
 from pipeline.localize import localize
 from pipeline.render.html import body_html
-from pipeline.actions import approve_segments
 from pipeline.review import segment_id
 from pipeline.segments import MarkupError
 from pipeline.source import load_document

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.actions import OpenTermFindings, approve_segments
 from pipeline.catalogs import read_catalog, write_catalog
 from pipeline.checks.conformance import Report, _as_json
 from pipeline.cli import main
 from pipeline.config import load_config
 from pipeline.glossary import Termbase, read_termbase
-from pipeline.actions import OpenTermFindings, approve_segments
 from pipeline.review import (
     segment_id,
     status,

@@ -14,8 +14,8 @@ import pytest
 from pipeline.catalogs import read_catalog
 from pipeline.cli import main
 from pipeline.mt.translate import MAX_BODY, MAX_TEXTS, batches
-from pipeline.segments import same_markup
 from pipeline.review import origin, status
+from pipeline.segments import same_markup
 
 from .conftest import REPO, copy_project, sample_with_turkish
 from .deepl_server import TEST_KEY, DeepLServer
