@@ -136,7 +136,10 @@ def build_edition(
 def _copy_media(document: Document, edition_dir: Path) -> None:
     for image in document.images:
         with atomic.atomic_path(edition_dir / image.src) as temp:
-            shutil.copyfile(image.path, temp)
+            if image.data is not None:  # a cleaned SVG
+                temp.write_bytes(image.data)
+            else:
+                shutil.copyfile(image.path, temp)
 
 
 def _language_links(publication: Publication, edition: Edition) -> list[html.LanguageLink]:

@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from pipeline import pandoc
+import PIL.Image
+
+from pipeline import pandoc, svg
 from pipeline.config import Publication
 from pipeline.errors import SourceError, read_utf8
 
@@ -27,7 +29,8 @@ _ATTR_INDEX = {
 }
 # Attribute values reach the HTML; only these are harmless (no script, no styles).
 _SAFE_ATTRIBUTES = {"lang", "dir", "alt"}
-_UNSAFE_SVG = re.compile(r"<script|\son\w+\s*=|javascript:|<foreignObject", re.IGNORECASE)
+MAX_IMAGE_BYTES = 20_000_000
+MAX_IMAGE_PIXELS = 40_000_000  # a decompression bomb is refused by its header
 # Ids in the page templates; a source heading or span must not take them.
 RESERVED_IDS = frozenset({"main", "toc-title", "imprint", "formats", "accessibility", "footnotes"})
 _SAFE_URL = re.compile(r"^(https?:|mailto:|tel:|#|[^:]*$)", re.IGNORECASE)
@@ -49,6 +52,7 @@ class Image:
     path: Path
     alt: str
     src: str  # where the outputs refer to it, relative to the edition directory
+    data: bytes | None = None  # what is published, if not the file itself (a cleaned SVG)
 
 
 @dataclass(frozen=True)
@@ -167,13 +171,42 @@ def _image(node: dict[str, Any], path: Path, lines: list[str], number: int, root
         raise SourceError(
             f"image '{src}' is not a file inside the publication's directory", path, line
         )
-    if file.suffix.lower() == ".svg" and _UNSAFE_SVG.search(read_utf8(file)):
-        raise SourceError(
-            f"image '{src}' contains script or event handlers; remove them from the SVG", path, line
-        )
+    data = _checked_image(file, src, path, line)
     target = f"media/{number}-{file.name}"
     node["c"][2][0] = target
-    return Image(path=file, alt=alt.strip(), src=target)
+    return Image(path=file, alt=alt.strip(), src=target, data=data)
+
+
+def _checked_image(file: Path, src: str, path: Path, line: int | None) -> bytes | None:
+    """Refuse an image too large to decode safely; return an SVG's cleaned content."""
+    size = file.stat().st_size
+    if size > MAX_IMAGE_BYTES:
+        raise SourceError(
+            f"image '{src}' is {size // 1_000_000} MB; the limit is "
+            f"{MAX_IMAGE_BYTES // 1_000_000} MB: make it smaller",
+            path,
+            line,
+        )
+    if file.suffix.lower() == ".svg":
+        try:
+            return svg.clean(file.read_bytes())
+        except svg.UnsafeSvg as exc:
+            raise SourceError(f"image '{src}' cannot be published: {exc}", path, line) from None
+    try:
+        with PIL.Image.open(file) as picture:  # reads the header only, decodes nothing
+            width, height = picture.size
+    except (OSError, PIL.Image.DecompressionBombError, ValueError):
+        raise SourceError(
+            f"image '{src}' is not a PNG, JPEG, GIF or WebP image that can be read", path, line
+        ) from None
+    if width * height > MAX_IMAGE_PIXELS:
+        raise SourceError(
+            f"image '{src}' has {width} × {height} pixels; the limit is "
+            f"{MAX_IMAGE_PIXELS // 1_000_000} megapixels: scale it down",
+            path,
+            line,
+        )
+    return None
 
 
 def _line_of(lines: list[str], needle: str, prefix: str = "") -> int | None:
