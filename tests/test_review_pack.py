@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from pipeline import conflicts
 from pipeline.actions import Policy, Request, perform
@@ -118,8 +118,8 @@ def reviewed(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Revi
     new_text = _keyboard_edit(page, edit_key)
     _touch(page, approve_touch, back_touch)
     page.reload()
-    assert page.locator(".chosen").count() == 4
-    assert "4 / 31" in page.locator("#progress").inner_text()
+    expect(page.locator(".chosen")).to_have_count(4)
+    expect(page.locator("#progress")).to_contain_text("4 / 31")
     assert page.input_value("#reviewer") == REVIEWER
     with page.expect_download() as info:
         page.click("#finish")
@@ -137,8 +137,7 @@ def reviewed(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Revi
 def _keyboard_approve(page: Page, segment: str) -> None:
     page.focus(f"#seg-{segment} button[data-action=approve]")
     page.keyboard.press("Enter")
-    chosen = page.locator(f"#seg-{segment} .chosen")
-    assert chosen.is_visible()
+    expect(page.locator(f"#seg-{segment} .chosen")).to_be_visible()
     assert page.evaluate("document.activeElement.className") == "chosen"
     page.wait_for_function("document.getElementById('status').textContent.includes('Kaydedildi')")
 
@@ -157,23 +156,23 @@ def _keyboard_edit(page: Page, segment: str) -> str:
     page.keyboard.type("Daha açık.")
     page.keyboard.press("Tab")  # save and approve
     page.keyboard.press("Enter")
-    assert page.locator(f"#seg-{segment} .chosen").is_visible()
+    expect(page.locator(f"#seg-{segment} .chosen")).to_be_visible()
     return text
 
 
 def _touch(page: Page, approve: str, back: str) -> None:
     term = page.locator(f"#seg-{approve} button.term").first
     term.tap()
-    assert term.get_attribute("aria-expanded") == "true"
-    assert page.locator(f"#{term.get_attribute('aria-controls')}").is_visible()
+    expect(term).to_have_attribute("aria-expanded", "true")
+    expect(page.locator(f"#{term.get_attribute('aria-controls')}")).to_be_visible()
     page.tap(f"#seg-{approve} button[data-action=approve]")
     page.tap(f"#seg-{back} button[data-action=send_back]")
     page.tap(f"#seg-{back} button[type=submit]")  # empty: the comment is required
-    assert page.locator(f"#f-{back}-comment-error").is_visible()
-    assert page.get_attribute(f"#f-{back}-comment", "aria-invalid") == "true"
+    expect(page.locator(f"#f-{back}-comment-error")).to_be_visible()
+    expect(page.locator(f"#f-{back}-comment")).to_have_attribute("aria-invalid", "true")
     page.fill(f"#f-{back}-comment", "Bitte den Satz kürzer.")
     page.tap(f"#seg-{back} button[type=submit]")
-    assert page.locator(f"#seg-{back} .chosen").is_visible()
+    expect(page.locator(f"#seg-{back} .chosen")).to_be_visible()
 
 
 def _pack_data(pack: Path) -> dict[str, Any]:
@@ -449,8 +448,8 @@ def test_the_second_page_and_the_page_survive_a_reload(browser: Browser, reviewe
     page = browser.new_page()
     page.goto(reviewed.pack.as_uri())
     page.click("#pager button >> nth=1")
-    assert page.evaluate("document.activeElement.id") == "list-heading"
-    assert page.locator("#segments article").count() == 11  # segments 21 to 31
+    expect(page.locator("#list-heading")).to_be_focused()
+    expect(page.locator("#segments article")).to_have_count(11)  # segments 21 to 31
     page.reload()
-    assert "21" in page.inner_text("#list-heading")
+    expect(page.locator("#list-heading")).to_contain_text("21")
     page.close()
