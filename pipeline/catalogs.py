@@ -168,7 +168,7 @@ def read_catalog(path: Path, lang: str) -> Catalog:
             path,
             line,
         ) from None
-    lines = text.splitlines()
+    lines = text.split("\n")
     for message in catalog:
         _take_previous(message)
         message.user_comments = comments.unwrapped(message.user_comments)
@@ -228,7 +228,7 @@ def _entries(text: str) -> list[tuple[int, str | None, str]]:
     context: str | None = None
     field, number = "", 0
     parts: dict[str, list[str]] = {"msgctxt": [], "msgid": []}
-    for index, line in enumerate(text.splitlines() + [""], start=1):
+    for index, line in enumerate(text.split("\n") + [""], start=1):
         keyword, _, rest = line.partition(" ")
         if line.startswith('"') and field in parts:
             parts[field].append(unescape(line))
@@ -252,7 +252,7 @@ _PO_LINE = re.compile(
 
 def _check_syntax(text: str, path: Path) -> None:
     # Babel's reader accepts broken lines (an unclosed quote) and silently loses text.
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):
         if not _PO_LINE.match(line):
             raise PipelineError(
                 "not a valid PO line; fix it in a PO editor (Poedit) or restore the file from git",

@@ -187,8 +187,15 @@ def _sources(root: Path, value: Any, problems: list[str], key: str = "sources") 
         return ()
     paths = tuple(root / v for v in value)
     for name, source in zip(value, paths, strict=True):
-        if not source.is_file():
+        if Path(name).is_absolute() or not source.resolve().is_relative_to(root.resolve()):
+            problems.append(
+                f"Config value '{key}': '{name}' is outside the publication's directory; "
+                "copy the file into it (e.g. into source/) and name it relative to the config"
+            )
+        elif not source.is_file():
             problems.append(f"Config value '{key}': file '{name}' does not exist")
+        elif "\x00" in source.read_text(encoding="utf-8", errors="replace"):
+            problems.append(f"Config value '{key}': '{name}' contains a NUL byte; remove it")
     return paths
 
 
@@ -202,10 +209,13 @@ def _editions(root: Path, value: Any, problems: list[str]) -> tuple[Edition, ...
         if not isinstance(table, dict):
             problems.append(f"Config value '{name}': expected a table")
             continue
-        if not re.fullmatch(r"[a-z][a-zA-Z0-9-]*", edition_id) or edition_id == "assets":
+        if not re.fullmatch(r"[a-z][a-zA-Z0-9-]*", edition_id):
             problems.append(
-                f"Config value '{name}': the id must be letters, digits and '-', not 'assets'"
+                f"Config value '{name}': an edition id is a language tag such as 'tr' or "
+                "'pt-BR': letters, digits and '-', starting with a letter"
             )
+        elif edition_id == "assets":
+            problems.append(f"Config value '{name}': 'assets' is reserved; choose another id")
         _unknown_keys(table, _KNOWN_EDITION, f"{name}.", problems)
         editions.append(_edition(root, edition_id, table, problems))
     return tuple(editions)
@@ -299,8 +309,9 @@ class _KeyLines:
             if header := re.match(r"\s*\[([^\[\]]+)\]", line):
                 table = header.group(1).strip().replace('"', "")
                 self.lines.setdefault(table, number)
-            elif key := re.match(r"\s*([A-Za-z0-9_-]+)\s*=", line):
-                self.lines.setdefault(f"{table}.{key.group(1)}".lstrip("."), number)
+            elif key := re.match(r"""\s*(?:"([^"]*)"|'([^']*)'|([A-Za-z0-9_-]+))\s*=""", line):
+                name = next(group for group in key.groups() if group is not None)
+                self.lines.setdefault(f"{table}.{name}".lstrip("."), number)
 
     def locate(self, problem: str) -> tuple[int | None, str]:
         """Pair a problem about 'key' with the key's line number, when it is known."""

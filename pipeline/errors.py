@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 
@@ -45,9 +46,27 @@ class ToolError(PipelineError):
 
 def read_utf8(path: Path) -> str:
     """Read a text file that must be UTF-8; name the line of the first bad byte otherwise."""
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise PipelineError(f"cannot read it ({os_reason(exc)})", path) from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise PipelineError("not UTF-8 text; save the file as UTF-8", path, line) from None
+
+
+def os_reason(exc: OSError) -> str:
+    """Say in words why a file operation failed, and what to do."""
+    reasons = {
+        errno.ENOSPC: "no space left on the device; free some space and run it again",
+        errno.EDQUOT: "the disk quota is used up; free some space and run it again",
+        errno.EACCES: "permission denied; check who owns the file",
+        errno.EPERM: "permission denied; check who owns the file",
+        errno.EISDIR: "it is a directory, not a file; move it away",
+        errno.ENOTDIR: "a part of the path is a file, not a directory",
+        errno.ENOENT: "no such file or directory",
+        errno.EROFS: "the file system is read-only",
+    }
+    return reasons.get(exc.errno or 0, exc.strerror or str(exc))

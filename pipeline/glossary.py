@@ -98,6 +98,22 @@ def termbase_languages(publication: Publication) -> tuple[str, ...]:
     return tuple(dict.fromkeys(languages))
 
 
+# OWASP's CSV injection rule: a spreadsheet runs a cell that starts with one of these as a
+# formula. A term that truly starts so is written with a leading apostrophe (glossary/README.md).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+MAX_CELL = 10_000  # characters
+
+
+def spreadsheet_safe(value: str) -> str:
+    """Return a cell value as it is written to the CSV: a leading apostrophe before a formula."""
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+
+
+def _cell(value: str) -> str:
+    """Return a cell's value as read: without the apostrophe that protects a formula start."""
+    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_STARTS) else value
+
+
 def read_termbase(path: Path, source_language: str, languages: tuple[str, ...]) -> Termbase:
     """Read a termbase CSV; raise ConfigError listing every problem with its line."""
     problems: list[tuple[int | None, str]] = []
@@ -121,11 +137,15 @@ def read_termbase(path: Path, source_language: str, languages: tuple[str, ...]) 
         raise ConfigError(path, problems)
     concepts = []
     line = 2
-    for row in reader:
-        concept = _concept(row, line, source_language, columns, needed, languages, problems)
-        if concept:
-            concepts.append(concept)
-        line = reader.line_num + 1
+    try:
+        for row in reader:
+            concept = _concept(row, line, source_language, columns, needed, languages, problems)
+            if concept:
+                concepts.append(concept)
+            line = reader.line_num + 1
+    except csv.Error as exc:  # e.g. a cell over the csv module's 131,072 characters
+        problems.append((reader.line_num or line, f"not a readable CSV row ({exc}); shorten it"))
+        raise ConfigError(path, problems) from None
     _check_references(concepts, source_language, problems)
     if problems:
         raise ConfigError(path, problems)
@@ -155,6 +175,19 @@ def _concept(
         problems.append((line, "the row does not have one cell per column; check the commas"))
         return None
     cells = {key: str(value) for key, value in row.items()}
+    for name, value in cells.items():
+        if value.startswith(FORMULA_STARTS):
+            problems.append(
+                (
+                    line,
+                    f"column '{name}': starts with {value[:1]!r}, which a spreadsheet runs as a "
+                    f"formula; write '{value[:20]}… with a leading apostrophe if the term "
+                    "really starts so",
+                )
+            )
+        if len(value) > MAX_CELL:
+            problems.append((line, f"column '{name}': over {MAX_CELL} characters; shorten it"))
+    cells = {key: _cell(value) for key, value in cells.items()}
     for name, value in cells.items():
         if value != value.strip():
             problems.append((line, f"column '{name}': leading or trailing spaces"))

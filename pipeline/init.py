@@ -19,6 +19,8 @@ def init_publication(
     directory: Path, source: Path, title: str | None = None, publisher: str | None = None
 ) -> Path:
     """Import `source` into a new publication in `directory`; return its config path."""
+    if directory.exists() and not directory.is_dir():
+        raise PipelineError("is a file, not a directory; choose a new directory", directory)
     if directory.exists() and any(directory.iterdir()):
         message = (
             "a publication already exists here"

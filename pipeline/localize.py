@@ -13,6 +13,7 @@ from typing import Any
 from babel.messages.catalog import Catalog, Message
 
 from pipeline.catalogs import METADATA, catalog_path, current_catalog, template
+from pipeline.comments import source_hash
 from pipeline.config import Edition, Publication
 from pipeline.glossary import Concept, Termbase
 from pipeline.review import segment_id, status, summarize
@@ -166,7 +167,18 @@ def localize(
             # Language of parts: a screen reader must read the German fallback as German.
             unit.inlines[:] = [_span(source_lang, list(unit.inlines))]
             used["missing" if current == "missing" else "withheld"] += 1
+        if markup and unit.kind != "alt":
+            unit.inlines.insert(0, _anchor(markup))
     return Localized(describe(ast, document.images), dict(used))
+
+
+def _anchor(markup: str) -> dict[str, Any]:
+    """Return an empty span whose id is the segment's, for the review app's links.
+
+    The print stylesheet hides it, so that the PDF gets no empty structure element.
+    """
+    segment = source_hash(Message(markup))
+    return {"t": "Span", "c": [[f"seg-{segment}", ["segment-anchor"], []], []]}
 
 
 def _translated(message: Message, inlines: list[Any], catalog_file: Path) -> list[Any]:

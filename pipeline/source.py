@@ -81,6 +81,9 @@ def load_document(publication: Publication, sources: tuple[Path, ...] = ()) -> D
     previous_level = 1
     for path, ast in parsed:
         lines = read_utf8(path).splitlines()
+        _check_depth(ast["blocks"], path)
+        if not ast["blocks"]:
+            raise SourceError("the source has no text; write the text or remove the file", path)
         for node in walk(ast["blocks"]):
             _check_node(node, path, lines, images, publication.root)
             if node["t"] == "Header":
@@ -91,6 +94,25 @@ def load_document(publication: Publication, sources: tuple[Path, ...] = ()) -> D
     ast = {"pandoc-api-version": api_version, "meta": {}, "blocks": blocks}
     _unique_ids(ast)
     return describe(ast, tuple(images))
+
+
+MAX_DEPTH = 40  # of nested lists, quotes and emphasis; deeper is no readable text
+
+
+def _check_depth(blocks: list[Any], path: Path) -> None:
+    """Refuse nesting too deep to read, before any recursive walk meets it."""
+    stack: list[tuple[Any, int]] = [(blocks, 0)]
+    while stack:
+        tree, depth = stack.pop()
+        if depth > MAX_DEPTH * 4:  # each level of a list is a few levels of JSON
+            raise SourceError(
+                f"lists, quotes or emphasis are nested more than {MAX_DEPTH} levels deep; "
+                "flatten them",
+                path,
+            )
+        children = tree.values() if isinstance(tree, dict) else tree
+        if isinstance(tree, dict | list):
+            stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
 
 
 def describe(ast: dict[str, Any], images: tuple[Image, ...]) -> Document:

@@ -22,7 +22,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 
 from pipeline import atomic, history
 from pipeline.catalogs import (
@@ -34,7 +34,6 @@ from pipeline.catalogs import (
     template,
     translated_editions,
 )
-from pipeline.comments import source_hash
 from pipeline.config import Edition, Publication
 from pipeline.errors import PipelineError
 from pipeline.history import Event
@@ -104,11 +103,13 @@ class EditionCatalog:
         """
         with self._guard, catalog_lock(self.path):
             catalog, normal, merged = self._load()
+            before = {key: _state(m) for key, m in _entries(catalog)}
             try:
                 events = work(catalog)
+                changed = [m for key, m in _entries(catalog) if before.get(key) != _state(m)]
                 outcome = Outcome(events, normalised=bool(events) and not normal, merged=merged)
-                if events or merged:
-                    text = self._render(catalog, events, fast=normal and not merged)
+                if events or merged or changed:
+                    text = self._render(catalog, changed, fast=normal and not merged)
                     atomic.write_text(self.path, text)
                     history.append(self.history, events)
                     outcome.written = True
@@ -121,12 +122,10 @@ class EditionCatalog:
                 self.generation += 1
             return outcome
 
-    def _render(self, catalog: Catalog, events: list[Event], fast: bool) -> str:
+    def _render(self, catalog: Catalog, changed: list[Message], fast: bool) -> str:
         """Return the new file text; only the changed entries are written anew if `fast`."""
-        changed = {e.segment for e in events}
         if fast:
-            messages = [m for m in catalog if m.id and source_hash(m) in changed]
-            text = render_changed(self._text, messages)
+            text = render_changed(self._text, changed)
             if text is not None:
                 return text
         return render_catalog(catalog, self._text)
@@ -148,6 +147,22 @@ class EditionCatalog:
         self._cache = (digest, id(pot), catalog, normal)
         self.generation += 1
         return catalog, normal, merged
+
+
+def _entries(catalog: Catalog) -> list[tuple[tuple[str, str | None], Message]]:
+    return [((str(m.id), m.context), m) for m in catalog if m.id]
+
+
+def _state(message: Message) -> tuple[object, ...]:
+    """Return everything of an entry that its PO lines show, to find what a change touched."""
+    return (
+        str(message.string),
+        tuple(sorted(message.flags)),
+        tuple(message.user_comments),
+        tuple(message.auto_comments),
+        tuple(message.locations),
+        tuple(message.previous_id or ()),
+    )
 
 
 def _hash(data: bytes) -> str:

@@ -44,6 +44,7 @@ from pipeline.glossary import (
     is_language,
     load_termbase,
     read_termbase,
+    spreadsheet_safe,
     termbase_languages,
 )
 
@@ -346,7 +347,7 @@ def _csv(rows: list[Row], languages: list[str]) -> tuple[str, dict[int, int]]:
 
 def _csv_line(values: list[str]) -> str:
     out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerow(values)
+    csv.writer(out, lineterminator="\n").writerow([spreadsheet_safe(v) for v in values])
     return out.getvalue()
 
 

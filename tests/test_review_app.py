@@ -126,9 +126,13 @@ def segment_url(app: App, edition: str, msgid: str, context: str | None = None) 
     return f"{app.base}/e/{edition}/s/{segment_id(message)}"
 
 
-def announced(page: Page) -> str:
+SAVED = re.compile("Saved|Gespeichert")
+
+
+def announced(page: Page, what: re.Pattern[str] = SAVED) -> str:
+    """Wait until the live region announces `what`; return its text."""
     live = page.locator("#live")
-    expect(live).not_to_be_empty()
+    expect(live).to_contain_text(what)
     return live.inner_text()
 
 
@@ -157,7 +161,7 @@ def test_approve_by_keyboard_changes_only_that_entry(browser: Browser, app: App)
     expect(page.locator("#text")).to_have_attribute("lang", "tr")
     page.locator("#text").focus()
     page.keyboard.press("Control+Enter")
-    assert "Saved" in announced(page) or "Gespeichert" in announced(page)
+    announced(page)
     expect(page.locator("#text")).to_be_focused()  # on the next segment
     message = catalog(app, "tr")[HEADING]
     assert status(message) == "approved"
@@ -256,7 +260,7 @@ def test_two_reviewers_on_one_segment_the_second_save_is_refused(browser: Browse
     expect(conflict).to_contain_text("Друга версія:")  # the reviewer's own text, kept
     expect(conflict).to_contain_text("Перша версія:")  # and what is in the catalog now
     expect(second.locator("#conflict-title")).to_be_focused()
-    assert "changed" in announced(second) or "geändert" in announced(second)
+    announced(second, re.compile("changed|geändert"))
     assert catalog(app, "uk")[PARAGRAPH].string == "Перша версія:"
     second.screenshot(path=str(DOCS_IMAGES / "review-app-conflict.png"), full_page=True)
     first.context.close()
@@ -368,3 +372,62 @@ def test_the_german_interface_catalog_has_every_string():
     german = translations("de", LOCALE)
     untranslated = sorted(m for m in found if german.gettext(m) == m and m != "Status")
     assert len(found) > 90 and untranslated == []
+
+
+def test_the_app_makes_a_pack_and_imports_its_review_file_with_conflicts_side_by_side(
+    browser: Browser, app: App, tmp_path: Path
+):
+    import json
+
+    from pipeline.review_pack import records
+    from pipeline.review_pack.reviewfile import FORMAT, checksum
+
+    page = open_as(browser, app, "Büro", bypass_csp=True)
+    with page.expect_download() as download:
+        page.get_by_role(
+            "button", name=re.compile("Make a pack .*en-GB|Paket machen .*en-GB")
+        ).click()
+    pack_file = tmp_path / "pack.html"
+    download.value.save_as(pack_file)
+    assert "pipeline-review" in pack_file.read_text(encoding="utf-8")
+    pack_id = re.search(r"-([0-9a-f]{32})\.html$", download.value.suggested_filename).group(1)
+    record = records.read(app.project, pack_id)
+    assert record is not None and record.edition == "en-GB"
+    first, second = [s for s, seen in record.segments.items() if seen.status == "draft"][:2]
+    # The German of the second segment changes before the file comes back: a conflict.
+    path = app.project / "translations" / "en-GB.po"
+    catalog_now = read_catalog(path, "en-GB")
+    changed = next(m for m in catalog_now if m.id and segment_id(m) == second)
+    changed.string = "Changed by Poedit meanwhile"
+    from pipeline.catalogs import write_catalog
+
+    write_catalog(catalog_now, path)
+    payload = {
+        "format": FORMAT,
+        "pack": pack_id,
+        "publication": {"slug": record.publication, "title": "x"},
+        "edition": "en-GB",
+        "reviewer": "Lena",
+        "created": "2026-12-03T12:00:00+00:00",
+        "decisions": [
+            {"segment": s, "version": record.segments[s].version, "action": "approve"}
+            | {"text": "", "comment": ""}
+            for s in (first, second)
+        ],
+    }
+    payload["checksum"] = checksum(payload)
+    review = tmp_path / "review.json"
+    review.write_text(json.dumps(payload), encoding="utf-8")
+    page.goto(f"{app.base}/import")
+    page.locator("#files").set_input_files(str(review))
+    page.get_by_role("button", name=re.compile("^(Import|Importieren)$")).click()
+    expect(page.locator("#summary-title")).to_be_visible()
+    conflict = page.locator("section.conflict")
+    expect(conflict).to_contain_text("Changed by Poedit meanwhile")  # the current version
+    expect(conflict).to_contain_text("Lena")  # beside the reviewer's decision
+    page.add_script_tag(path=str(axe_script()))
+    assert page.evaluate(AXE_RUN, AXE_TAGS)["violations"] == []
+    after = {segment_id(m): m for m in read_catalog(path, "en-GB") if m.id}
+    assert status(after[first]) == "approved" and status(after[second]) == "draft"
+    page.screenshot(path=str(DOCS_IMAGES / "review-app-import.png"), full_page=True)
+    page.context.close()

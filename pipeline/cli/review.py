@@ -60,6 +60,10 @@ def _pack(args: argparse.Namespace) -> int:
     statuses = [s.strip() for s in args.segments.split(",") if s.strip()]
     result = make_pack(publication, args.lang, statuses, args.reviewer, args.output)
     print(f"wrote {shown(result.path)}: {result.segments} segment(s) of {args.lang}")
+    print(
+        f"pack {result.pack}, recorded in {shown(result.record)}: commit it, so that the "
+        "returned review file can be imported"
+    )
     return 0
 
 

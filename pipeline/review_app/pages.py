@@ -9,6 +9,8 @@ versions shown and nothing lost.
 
 from __future__ import annotations
 
+import re
+import tempfile
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -16,12 +18,13 @@ from urllib.parse import quote
 
 from babel.messages.catalog import Catalog, Message
 from starlette.applications import Starlette
+from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from pipeline import comments, history
+from pipeline import comments, conflicts, history
 from pipeline.actions import Request as Action
 from pipeline.actions import ReviewRefused, perform, version
 from pipeline.comments import source_hash
@@ -29,6 +32,7 @@ from pipeline.errors import PipelineError
 from pipeline.review import segment_id, summarize
 from pipeline.review_app.render import Page
 from pipeline.review_app.state import Project
+from pipeline.review_pack import import_reviews, make_pack
 from pipeline.segment_view import SegmentView, german_pieces, queue
 
 STATIC = Path(__file__).parent / "static"
@@ -57,6 +61,10 @@ def create_app(publication: Any, port: int) -> Starlette:
         Route("/e/{edition}/next", partial(next_unfinished, page=page)),
         Route("/e/{edition}/s/{segment}", partial(segment_page, page=page)),
         Route("/e/{edition}/s/{segment}", partial(act, page=page), methods=["POST"]),
+        Route("/e/{edition}/pack", partial(make_pack_file, page=page), methods=["POST"]),
+        Route("/import", partial(import_page, page=page)),
+        Route("/import", partial(import_files, page=page), methods=["POST"]),
+        Route("/import/resolve", partial(resolve_conflict, page=page), methods=["POST"]),
         Route("/output/{path:path}", partial(built, page=page)),
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
     ]
@@ -237,6 +245,72 @@ def _next(page: Page, edition_id: str, after: str | None) -> str:
         if later:
             return later[0].id
     return open_[0].id if open_ and open_[0].id != after else ""
+
+
+async def make_pack_file(request: Request, page: Page) -> Response:
+    """Make a review pack of an edition's stale and draft segments, as a download."""
+    edition = page.edition(request)
+    form = await request.form()
+    statuses = [s for s in FILTERS if form.get(f"status-{s}")] or ["stale", "draft"]
+    with tempfile.TemporaryDirectory() as temp:
+        target = Path(temp) / f"review-pack-{edition.id}.html"
+        result = make_pack(
+            page.project.publication, edition.id, statuses, str(form.get("reviewer", "")), target
+        )
+        data = result.path.read_bytes()
+    name = f"review-pack-{edition.id}-{result.pack}.html"
+    headers = {"content-disposition": f'attachment; filename="{name}"'}
+    return Response(data, media_type="text/html; charset=utf-8", headers=headers)
+
+
+MAX_UPLOAD = 5_000_000  # bytes per review file
+
+
+async def import_page(request: Request, page: Page, **extra: Any) -> Response:
+    """Show the import form and every edition's open conflicts, side by side."""
+    root = page.project.publication.root
+    open_conflicts = {e: conflicts.pending(root, e) for e in page.project.editions}
+    return page.render(
+        request,
+        "import.html",
+        status=extra.pop("status", 200),
+        conflicts={e: c for e, c in open_conflicts.items() if c},
+        editions=page.project.editions,
+        **extra,
+    )
+
+
+async def import_files(request: Request, page: Page) -> Response:
+    """Apply returned review files, in the way `review import` does."""
+    async with request.form(max_files=20) as form:
+        uploads = [f for f in form.getlist("files") if isinstance(f, UploadFile)]
+        with tempfile.TemporaryDirectory() as temp:
+            paths = []
+            for number, upload in enumerate(uploads):
+                data = await upload.read(MAX_UPLOAD + 1)
+                if len(data) > MAX_UPLOAD:
+                    error = f"{upload.filename}: larger than {MAX_UPLOAD // 1_000_000} MB"
+                    return await import_page(request, page, status=422, error=error)
+                folder = Path(temp) / str(number)  # two files may have the same name
+                folder.mkdir()
+                paths.append(folder / Path(upload.filename or "review.json").name)
+                paths[-1].write_bytes(data)
+            try:
+                summary = import_reviews(page.project.publication, paths)
+            except PipelineError as exc:
+                error = re.sub(rf"{re.escape(temp)}/\d+/", "", str(exc))  # the file's own name
+                return await import_page(request, page, status=422, error=error)
+    return await import_page(request, page, summary=summary.lines())
+
+
+async def resolve_conflict(request: Request, page: Page) -> Response:
+    """Mark a segment's open conflicts as resolved, after the reviewer looked at them."""
+    form = await request.form()
+    edition_id = str(form.get("edition", ""))
+    if edition_id not in page.project.editions:
+        return Response("no such edition", status_code=404, media_type="text/plain")
+    conflicts.resolve(page.project.publication.root, edition_id, str(form.get("segment", "")))
+    return RedirectResponse("/import?resolved=1", status_code=303)
 
 
 async def built(request: Request, page: Page) -> Response:
