@@ -53,10 +53,16 @@ def _gettext_msgid(node: ast.AST) -> str | None:
     return first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) else None
 
 
+# The review app and the review packs have interface catalogs of their own (locale/ in each).
+OWN_CATALOGS = ("review_app/", "review_pack/")
+
+
 def _msgids_in_fstrings() -> dict[str, list[str]]:
     """Return the msgids of gettext calls inside f-strings, which Babel misses on Python 3.11."""
     found: dict[str, list[str]] = {}
     for path in sorted(PACKAGE.rglob("*.py")):
+        if path.relative_to(PACKAGE).as_posix().startswith(OWN_CATALOGS):
+            continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for fstring in (n for n in ast.walk(tree) if isinstance(n, ast.JoinedStr)):
             for node in ast.walk(fstring):
@@ -70,7 +76,8 @@ def _extracted() -> dict[str, list[str]]:
     """Return every msgid the templates and the code ask for, with where they ask."""
     found = _msgids_in_fstrings()
     for filename, line, msgid, _comments, _context in extract_from_dir(PACKAGE, METHODS, OPTIONS):
-        found.setdefault(str(msgid), []).append(f"{filename}:{line}")
+        if not filename.startswith(OWN_CATALOGS):
+            found.setdefault(str(msgid), []).append(f"{filename}:{line}")
     return found
 
 
