@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from pipeline.errors import PipelineError
 from pipeline.glossary import load_termbase
 from pipeline.i18n import file_size, language_name
 from pipeline.localize import EditionText, edition_text, own_text
+from pipeline.locks import locked
 from pipeline.render import epub, html, pdf
 from pipeline.source import Document, load_document
 from pipeline.wordlist import used_concepts
@@ -45,9 +47,28 @@ class BuildResult:
 def build(root: Path, output: Path | None = None) -> BuildResult:
     """Build every edition of the publication in `root`; read and validate all before writing."""
     publication = load_config(root)
-    document = load_document(publication)
     output = (output or publication.root / "output").resolve()
-    _refuse_foreign(output)
+    with output_lock(output):
+        _restore(output)
+        document = load_document(publication)
+        _refuse_foreign(output)
+        return _build(publication, document, output)
+
+
+def output_lock(output: Path) -> AbstractContextManager[None]:
+    """Hold the lock of an output directory: build, check and publish write it one at a time."""
+    return locked(output, "another build or check of this output")
+
+
+def _restore(output: Path) -> None:
+    """Put back the last good output if a build was killed between the two renames."""
+    old = output.with_name(f".{output.name}.old")
+    if old.is_dir() and not output.exists():
+        old.rename(output)
+        log.warning("restored %s from the last good build, which a killed build left", output)
+
+
+def _build(publication: Publication, document: Document, output: Path) -> BuildResult:
     # Everything goes to a staging directory that replaces output/ only when all succeeded,
     # so a failed build leaves the last good output and a rename leaves no stale files.
     staging = output.with_name(f".{output.name}.building")
@@ -91,6 +112,7 @@ def _refuse_foreign(output: Path) -> None:
 
 
 def _replace(output: Path, staging: Path) -> None:
+    # At every instant either output/ or .output.old is whole; _restore undoes a kill between.
     old = output.with_name(f".{output.name}.old")
     shutil.rmtree(old, ignore_errors=True)
     if output.exists():

@@ -17,6 +17,7 @@ from pipeline.checks.epub import check_epub, run_epubcheck
 from pipeline.checks.html import check_html
 from pipeline.checks.pdf import check_pdf
 from pipeline.errors import PipelineError
+from pipeline.locks import locked
 from pipeline.render.epub import add_conformance_claim
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,13 @@ def run_checks(
     `terminology` (pipeline.review.terminology_report) and `readability`
     (pipeline.readability) are added to report.json as they are.
     """
+    with locked(output, "another build or check of this output"):
+        return _run_checks(output, terminology, readability)
+
+
+def _run_checks(
+    output: Path, terminology: dict[str, object] | None, readability: dict[str, object] | None
+) -> Report:
     files = _outputs(output)
     if not files:
         raise PipelineError("nothing to check; run `python -m pipeline build` first", output)
