@@ -232,6 +232,13 @@ def _edition(root: Path, edition_id: str, table: dict[str, Any], problems: list[
     if formality not in FORMALITIES:
         problems.append(f"Config value '{name}.formality': expected one of {list(FORMALITIES)}")
         formality = "prefer_more"
+    elif formality in ("more", "less") and not _has_formality(lang):
+        problems.append(
+            f"Config value '{name}.formality': DeepL offers '{formality}' only for "
+            f"{', '.join(FORMAL_LANGUAGES)}; use 'prefer_{formality}', which other languages "
+            "ignore"
+        )
+        formality = "prefer_more"
     sources = (
         _sources(root, table["sources"], problems, f"{name}.sources") if "sources" in table else ()
     )
@@ -283,6 +290,17 @@ def _policies(value: Any, problems: list[str]) -> Policies:
         problems.append("Config value 'policies.four_eyes': expected true or false")
         four_eyes = False
     return Policies(min_approved_share=float(share), four_eyes=four_eyes)
+
+
+# The targets for which DeepL accepts formality "more" and "less" (any other answers 400).
+FORMAL_LANGUAGES = ("de", "fr", "it", "es", "nl", "pl", "pt-BR", "pt-PT", "ja", "ru")
+
+
+def _has_formality(lang: str) -> bool:
+    parts = lang.split("-")
+    if parts[0].lower() == "pt":
+        return len(parts) > 1 and parts[1].upper() in ("BR", "PT")
+    return parts[0].lower() in FORMAL_LANGUAGES
 
 
 def _unknown_keys(table: dict[str, Any], known: set[str], prefix: str, problems: list[str]) -> None:

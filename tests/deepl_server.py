@@ -130,6 +130,7 @@ class Fault:
     path: str | None  # "/v2/translate" also matches "/v2/translate/..."; None matches all
     method: str | None
     after: int  # matching requests still to let through before the first fault
+    message: str | None = None  # the error message to answer with, instead of the default
 
     def matches(self, method: str, path: str) -> bool:
         """Tell whether this fault applies to a request."""
@@ -255,13 +256,14 @@ class DeepLServer:
         *,
         after: int = 0,
         method: str | None = None,
+        message: str | None = None,
     ) -> Fault:
         """Answer the next `times` matching requests with `status`, "drop" or "hang"."""
         if status not in ("drop", "hang") and not (isinstance(status, int) and status >= 400):
             raise ValueError(f"fail(): status must be >= 400, 'drop' or 'hang', not {status!r}")
         if (times is not None and times < 1) or after < 0:
             raise ValueError("fail(): times must be None or >= 1, after must be >= 0")
-        fault = Fault(status, times, path, method, after)
+        fault = Fault(status, times, path, method, after, message)
         with self._lock:
             self._faults.append(fault)
         return fault
@@ -317,7 +319,7 @@ class DeepLServer:
             params = _decode(url.query, body, message.get("Content-Type", ""))
             fault = self._take_fault(method, url.path)
             if fault is not None:
-                status, payload = _injected(fault.status)
+                status, payload = _injected(fault.status, fault.message)
             elif not authorized:
                 status, payload = 403, {"message": AUTH_FAILURE}
             else:
@@ -740,9 +742,13 @@ def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def _injected(status: int | str) -> tuple[int | None, dict[str, str] | None]:
+def _injected(
+    status: int | str, message: str | None = None
+) -> tuple[int | None, dict[str, str] | None]:
     if not isinstance(status, int):
         return None, None
+    if message is not None:
+        return status, {"message": message}
     messages = {403: AUTH_FAILURE, 429: "Too many requests", 456: "Quota exceeded"}
     try:
         default = HTTPStatus(status).phrase

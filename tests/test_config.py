@@ -68,3 +68,27 @@ def test_right_to_left_languages_are_recognised(tmp_path: Path):
     editions = {e.id: e for e in load_config(project).editions}
     assert editions["ar"].dir == "rtl"
     assert editions["de"].dir == "ltr"
+
+
+@pytest.mark.parametrize("lang", ["tr", "ar", "uk", "en-GB"])
+def test_formality_more_is_refused_where_deepl_has_none(tmp_path: Path, lang: str):
+    import shutil
+
+    from .conftest import SAMPLE
+
+    project = tmp_path / "p"
+    shutil.copytree(SAMPLE, project)
+    config = project / "publication.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text + f'\n[editions.{lang}]\nformality = "more"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as error:
+        load_config(project)
+    line = text.count("\n") + 3
+    assert error.value.problems == [
+        (
+            line,
+            f"Config value 'editions.{lang}.formality': DeepL offers 'more' only for de, fr, "
+            "it, es, nl, pl, pt-BR, pt-PT, ja, ru; use 'prefer_more', which other languages "
+            "ignore",
+        )
+    ]

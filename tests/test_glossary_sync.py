@@ -63,7 +63,7 @@ def test_sync_creates_one_glossary_with_a_dictionary_per_language_then_sends_not
     project: Path, server: DeepLServer, capsys: pytest.CaptureFixture[str]
 ):
     assert _sync(project) == 0
-    [create] = server.requests
+    [create] = _glossary_requests(server)
     assert (create.method, create.path, create.status) == ("POST", "/v3/glossaries", 201)
     assert create.params["name"] == "willkommen-in-musterstadt termbase"
     state = _state(project)
@@ -80,7 +80,7 @@ def test_sync_creates_one_glossary_with_a_dictionary_per_language_then_sends_not
     assert TEST_KEY not in (project / "glossary" / "deepl.json").read_text(encoding="utf-8")
 
     assert _sync(project) == 0  # the termbase is unchanged: not a single request
-    assert len(server.requests) == 1
+    assert len(_glossary_requests(server)) == 1
     assert "nothing sent" in capsys.readouterr().out
 
 
@@ -90,7 +90,7 @@ def test_one_changed_term_replaces_exactly_one_dictionary(project: Path, server:
     _write_terms(project, TERMS.replace("Ratusz", "Ratusz miejski"))
 
     assert _sync(project) == 0
-    [replace] = server.requests[1:]
+    [replace] = _glossary_requests(server)[1:]
     assert (replace.method, replace.path) == ("PUT", f"/v3/glossaries/{glossary_id}/dictionaries")
     assert replace.target_lang == "PL"
     assert server.glossary_entries(glossary_id, "DE", "PL")["Rathaus"] == "Ratusz miejski"
@@ -110,7 +110,10 @@ def test_a_glossary_deleted_on_the_server_is_recreated(
     capsys.readouterr()
 
     assert _sync(project) == 0
-    assert [(r.method, r.status) for r in server.requests[2:]] == [("PUT", 404), ("POST", 201)]
+    assert [(r.method, r.status) for r in _glossary_requests(server)[2:]] == [
+        ("PUT", 404),
+        ("POST", 201),
+    ]
     state = _state(project)
     assert state["glossary_id"] != gone and set(state["dictionaries"]) == {"pl", "tr"}
     entries = server.glossary_entries(state["glossary_id"], "DE", "TR")
@@ -178,6 +181,32 @@ def test_translate_names_the_fix_when_the_glossary_is_gone(
     assert err.count("\n") == 1 and f"DeepL has no glossary {gone} any more; delete" in err
 
 
+def test_a_glossary_not_found_answered_with_400_names_the_fix_too(
+    project: Path, server: DeepLServer, capsys: pytest.CaptureFixture[str]
+):
+    assert _sync(project) == 0
+    gone = _state(project)["glossary_id"]
+    server.fail(400, message="Glossary not found")
+    capsys.readouterr()
+    assert main(["translate", "--lang", "tr", "--project", str(project)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"DeepL has no glossary {gone} any more; delete" in err
+
+
+@pytest.mark.parametrize(
+    ("status", "hint"),
+    [(400, "retrying will not help"), (413, "split the longest"), (403, "valid, active key")],
+)
+def test_a_permanent_error_says_what_to_do_not_try_again_later(
+    project: Path, server: DeepLServer, capsys: pytest.CaptureFixture[str], status: int, hint: str
+):
+    server.fail(status, times=None)
+    assert main(["translate", "--lang", "tr", "--project", str(project)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and hint in err and "try again later" not in err
+    assert len(server.translate_requests()) == 1  # not retried
+
+
 @pytest.mark.parametrize(
     ("fault", "message"),
     [
@@ -214,4 +243,9 @@ def test_sync_without_a_termbase_says_what_to_create(
     project = sample_with_turkish(tmp_path / "project")
     assert _sync(project) == 1
     assert "terms.csv: no termbase to sync; create it" in capsys.readouterr().err
-    assert not server.requests
+    assert not _glossary_requests(server)
+
+
+def _glossary_requests(server: DeepLServer) -> list:  # type: ignore[type-arg]
+    """Return the glossary requests; the one question of which pairs DeepL offers aside."""
+    return [r for r in server.requests if r.path != "/v2/glossary-language-pairs"]

@@ -131,6 +131,10 @@ def test_markup_round_trips_and_a_broken_draft_is_not_saved(
     project = sample_with_turkish(tmp_path / "good")
     assert _translate(project, "--all") == 0
     tagged = [m for m in _catalog(project, "tr") if m.id and "<" in m.id]
+    only_tags = [m for m in tagged if m.id == '<img id="1"/>']  # an image alone: no text
+    assert only_tags and not only_tags[0].string  # never sent, never billed
+    assert not any('<img id="1"/>' in r.texts for r in server.translate_requests())
+    tagged = [m for m in tagged if m not in only_tags]
     assert tagged and all(same_markup(str(m.id), str(m.string)) for m in tagged)
     assert main(["build", "--project", str(project)]) == 0  # drafts that fit the German
 
@@ -160,7 +164,8 @@ def test_requests_stay_under_fifty_texts_and_128_kib(tmp_path: Path, server: Dee
     assert max(len(r.texts) for r in requests) <= MAX_TEXTS
     assert max(r.body_bytes for r in requests) <= MAX_BODY
     assert max(r.body_bytes for r in requests) > MAX_BODY * 0.7  # the limit is really used
-    assert sum(len(r.texts) for r in requests) == len({m.id for m in _catalog(project, "tr")}) - 1
+    # Every segment with words is sent once: not the header, nor the image alone.
+    assert sum(len(r.texts) for r in requests) == len({m.id for m in _catalog(project, "tr")}) - 2
 
 
 def test_batches_split_by_count_and_by_encoded_size():

@@ -70,7 +70,37 @@ def call_deepl(client: deepl.DeepLClient, call: Callable[[], T]) -> T:
             "check the network connection, or DEEPL_SERVER_URL if it is set"
         ) from None
     except deepl.DeepLException as exc:
-        raise PipelineError(f"DeepL failed: {_first_line(exc)}; try again later") from None
+        raise PipelineError(_explained(exc)) from None
+
+
+# What to do about an answer that retrying will not change.
+_PERMANENT = {
+    400: "DeepL refused the request as invalid ({detail}); retrying will not help: check the "
+    "edition's language and formality in publication.toml",
+    403: "DeepL refused the key in DEEPL_AUTH_KEY (403); check that it is a valid, active key",
+    404: "DeepL does not know what was asked for ({detail}); check DEEPL_SERVER_URL",
+    413: "the request was too large for DeepL (413); split the longest paragraphs",
+    456: "DeepL's character quota is used up (456); run translate again when it is renewed",
+}
+
+
+def _explained(exc: deepl.DeepLException) -> str:
+    """Say what a failure means and what to do: permanent ones are not "try again later"."""
+    status = exc.http_status_code
+    if status in _PERMANENT:
+        return _PERMANENT[status].format(detail=_first_line(exc))
+    return (
+        f"DeepL failed ({_first_line(exc)}); it is busy or unreachable after several retries: "
+        "the drafts received so far are saved, so run translate again later"
+    )
+
+
+def glossary_missing(exc: deepl.DeepLException) -> bool:
+    """Tell whether DeepL says the glossary asked for no longer exists (400 or 404)."""
+    if isinstance(exc, deepl.GlossaryNotFoundException):
+        return True
+    text = str(exc).lower()
+    return exc.http_status_code in (400, 404) and "glossary" in text and "not found" in text
 
 
 def _first_line(exc: Exception) -> str:

@@ -34,9 +34,22 @@ log = logging.getLogger(__name__)
 
 STATE = Path("glossary") / "deepl.json"
 SOURCE = "DE"  # the source language translate sends
-# The DE→xx glossary pairs DeepL offers (its glossary-language-pairs list, late 2026);
-# other targets are translated without one, and the post-check covers them.
+# The DE→xx glossary pairs DeepL offered for our languages in late 2026, used only where no
+# server is asked (a dry run); `sync` asks the server (`glossary_targets`). Other targets are
+# translated without a glossary, and the post-check covers them.
 GLOSSARY_LANGUAGES = frozenset("EN TR AR PL RU UK IT EL RO BG".split())
+_TARGETS: dict[str, frozenset[str]] = {}  # server URL -> its DE→xx glossary targets
+
+
+def glossary_targets(client: deepl.DeepLClient) -> frozenset[str]:
+    """Return the targets DeepL offers glossaries for from German, asked once per server."""
+    key = str(client.server_url)
+    if key not in _TARGETS:
+        pairs = call_deepl(client, client.get_glossary_languages)
+        _TARGETS[key] = frozenset(
+            p.target_lang.upper() for p in pairs if p.source_lang.upper() == SOURCE
+        )
+    return _TARGETS[key]
 
 
 @dataclass(frozen=True)
@@ -85,9 +98,12 @@ def glossary_language(edition: Edition) -> str:
 
 
 def dictionaries(
-    publication: Publication, termbase: Termbase
+    publication: Publication, termbase: Termbase, targets: frozenset[str] = GLOSSARY_LANGUAGES
 ) -> tuple[list[Dictionary], list[tuple[str, str]]]:
-    """Return the dictionaries the glossary should hold, and the languages it cannot serve."""
+    """Return the dictionaries the glossary should hold, and the languages it cannot serve.
+
+    `targets` are the languages DeepL offers DE→xx glossaries for.
+    """
     wanted: list[Dictionary] = []
     skipped: list[tuple[str, str]] = []
     editions: dict[str, Edition] = {}
@@ -101,7 +117,7 @@ def dictionaries(
             for c in termbase.concepts
             if c.status != "forbidden" and c.term(lang)
         }
-        if target not in GLOSSARY_LANGUAGES:
+        if target.split("-")[0] not in {t.split("-")[0] for t in targets}:
             skipped.append((lang, f"DeepL offers none for DE→{target}"))
         elif taken:
             skipped.append((lang, f"{taken} already uses the DE→{target} dictionary"))
@@ -119,8 +135,9 @@ def sync(publication: Publication, client: deepl.DeepLClient) -> SyncResult:
         raise PipelineError(
             "no termbase to sync; create it (see glossary/README.md)", publication.root / TERMBASE
         )
-    wanted, skipped = dictionaries(publication, termbase)
-    state = read_state(publication.root) or State(None, f"{publication.slug} termbase", {})
+    state = read_state(publication.root)
+    wanted, skipped = dictionaries(publication, termbase, _offered(publication, client, state))
+    state = state or State(None, f"{publication.slug} termbase", {})
     result = SyncResult(state.glossary_id, skipped=skipped)
     changed = [d for d in wanted if state.dictionaries.get(d.lang) != Synced(d.target, d.version)]
     removed = [lang for lang in state.dictionaries if lang not in {d.lang for d in wanted}]
@@ -237,6 +254,19 @@ def write_state(root: Path, state: State) -> None:
     atomic.write_text(root / STATE, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
+def _offered(
+    publication: Publication, client: deepl.DeepLClient, state: State | None
+) -> frozenset[str]:
+    """Return the glossary targets to use; ask the server only about a language not known."""
+    known = GLOSSARY_LANGUAGES | (
+        frozenset(s.target for s in state.dictionaries.values()) if state else frozenset()
+    )
+    targets = {glossary_language(e).split("-")[0] for e in translated_editions(publication)}
+    if targets <= {t.split("-")[0] for t in known}:
+        return known  # decided without a request, as a sync with nothing to send must be
+    return glossary_targets(client)
+
+
 def bound_glossaries(
     publication: Publication, editions: list[Edition], *, check: bool
 ) -> dict[str, tuple[str | None, str]]:
@@ -249,7 +279,11 @@ def bound_glossaries(
     if termbase is None:
         return {}
     state = read_state(publication.root)
-    wanted = {d.lang: d for d in dictionaries(publication, termbase)[0]}
+    # What the last sync uploaded is what the server offers, beyond the known pairs.
+    synced = frozenset(s.target for s in state.dictionaries.values()) if state else frozenset()
+    wanted = {
+        d.lang: d for d in dictionaries(publication, termbase, GLOSSARY_LANGUAGES | synced)[0]
+    }
     chosen = [e for e in editions if e.lang in wanted]
     if state is None:  # never synced: the project does not use a DeepL glossary
         if chosen and check:

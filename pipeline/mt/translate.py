@@ -35,11 +35,12 @@ from pipeline.catalogs import (
 from pipeline.config import Edition, Publication
 from pipeline.errors import PipelineError
 from pipeline.locks import catalog_lock
-from pipeline.mt.client import call_deepl, deepl_target
+from pipeline.mt.client import call_deepl, deepl_target, glossary_missing
 from pipeline.mt.glossary import bound_glossaries
 from pipeline.mt.memory import Draft, Memory, Options
 from pipeline.review import machine_comment, status
 from pipeline.segments import same_markup
+from pipeline.terms import plain
 
 MAX_TEXTS = 50  # DeepL's limit per request
 MAX_BODY = 128 * 1024  # DeepL's limit on the request body, in bytes of encoded JSON
@@ -137,7 +138,7 @@ def _jobs(
         path = catalog_path(publication, edition)
         glossary_id, version = glossaries.get(edition.id, (None, ""))
         options = Options(deepl_target(edition), edition.formality, glossary_id, version)
-        todo = [m for m in catalog if m.id and _needs_draft(m)]
+        todo = [m for m in catalog if m.id and _needs_draft(m) and _has_text(m)]
         yield _Job(edition, path, catalog, options, todo)
 
 
@@ -258,7 +259,7 @@ def _request(
                 glossary=options.glossary_id,
             )
         except deepl.DeepLException as exc:
-            if options.glossary_id and exc.http_status_code == 404:
+            if options.glossary_id and glossary_missing(exc):
                 raise PipelineError(
                     f"DeepL has no glossary {options.glossary_id} any more; delete "
                     "glossary/deepl.json and run `python -m pipeline glossary sync` again"
@@ -272,6 +273,11 @@ def _request(
         for source, result in zip(batch, results, strict=True)
     ]
     return drafts, sum(result.billed_characters for result in results)
+
+
+def _has_text(message: Message) -> bool:
+    """Tell whether a segment has words to translate; one that is only a tag is never sent."""
+    return any(c.isalnum() for c in plain(str(message.id)))
 
 
 def _needs_draft(message: Message) -> bool:
