@@ -7,7 +7,8 @@ have() { command -v "$1" >/dev/null 2>&1; }
 lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
 
 have chromium || need+=(chromium)              # axe-core and Ace run in it
-have java || need+=(default-jre-headless)      # EPUBCheck
+have java || need+=(default-jre-headless)      # EPUBCheck, veraPDF
+[ -f /usr/share/java/jaxb-runtime.jar ] || need+=(libjaxb-java)  # veraPDF loads its profiles with JAXB
 have pdffonts || need+=(poppler-utils)         # pdffonts/pdftotext in the tests
 have msgfmt || need+=(gettext)                 # msgfmt checks the PO catalogs in the tests
 have node || need+=(nodejs)                    # Ace by DAISY, axe-core

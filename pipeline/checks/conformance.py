@@ -16,6 +16,7 @@ from pipeline.checks import Finding
 from pipeline.checks.epub import check_epub, run_epubcheck
 from pipeline.checks.html import check_html
 from pipeline.checks.pdf import check_pdf
+from pipeline.checks.verapdf import check_pdfs
 from pipeline.errors import PipelineError
 from pipeline.locks import locked
 from pipeline.render.epub import add_conformance_claim
@@ -76,6 +77,8 @@ def _run_checks(
             lambda: check_html([p for p, kind in files.items() if kind == "html"])
         ]
         jobs += [_pdf_job(p) for p, kind in files.items() if kind == "pdf"]
+        # veraPDF, the reference PDF/UA-1 validator, judges every PDF in one JVM.
+        jobs.append(lambda: check_pdfs([p for p, kind in files.items() if kind == "pdf"]))
         jobs += [
             _epub_job(p, Path(scratch) / str(i)) for i, p in enumerate(files) if files[p] == "epub"
         ]

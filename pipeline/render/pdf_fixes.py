@@ -64,10 +64,37 @@ def close_pdfua_gaps(pdf: pikepdf.Pdf, lang_spans: Sequence[tuple[str, str]]) ->
         return
     doc = _Doc(pdf, root, mcid_texts(pdf), page_indices(pdf))
     _mark_pagination_artifacts(doc)
+    _wrap_list_bodies(doc)
     _tie_captions(doc)
     _set_span_languages(doc, lang_spans)
     _set_link_contents(doc)
     fix_right_to_left_text(pdf)
+
+
+# List items -----------------------------------------------------------------
+
+
+def _wrap_list_bodies(doc: _Doc) -> None:
+    """Give each LI only an Lbl and an LBody (PDF/UA-1 7.2-20).
+
+    WeasyPrint puts an item's paragraphs, or its sub-list, beside the Lbl; they move into
+    an LBody of their own, in the same order.
+    """
+    for item in [e for e in iter_elements(doc.root) if e.get("/S") == "/LI"]:
+        kids = struct_kids(item)
+        loose = [k for k in kids if is_struct_element(k) and k.get("/S") not in ("/Lbl", "/LBody")]
+        if not loose:
+            continue
+        body = doc.pdf.make_indirect(
+            pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.LBody, P=item)
+        )
+        for kid in loose:
+            kid.P = body
+        body.K = pikepdf.Array(loose)
+        moved = {object_key(k) for k in loose}
+        at = next(i for i, k in enumerate(kids) if is_struct_element(k) and object_key(k) in moved)
+        rest = [k for k in kids if not (is_struct_element(k) and object_key(k) in moved)]
+        item.K = pikepdf.Array([*rest[:at], body, *rest[at:]])
 
 
 # a. Pagination artifacts ---------------------------------------------------
