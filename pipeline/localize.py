@@ -167,7 +167,7 @@ def localize(
             # Language of parts: a screen reader must read the German fallback as German.
             unit.inlines[:] = [_span(source_lang, list(unit.inlines))]
             used["missing" if current == "missing" else "withheld"] += 1
-        if markup and unit.kind != "alt":
+        if markup and unit.kind not in ("alt", "heading"):  # headings have ids; nav has no room
             unit.inlines.insert(0, _anchor(markup))
     return Localized(describe(ast, document.images), dict(used))
 
