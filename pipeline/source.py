@@ -217,13 +217,16 @@ def _checked_image(file: Path, src: str, path: Path, line: int | None) -> bytes 
     try:
         with PIL.Image.open(file) as picture:  # reads the header only, decodes nothing
             width, height = picture.size
-    except (OSError, PIL.Image.DecompressionBombError, ValueError):
+    except PIL.Image.DecompressionBombError:
+        width = height = 0  # far beyond the limit: Pillow refused its header
+    except (OSError, ValueError, SyntaxError):
         raise SourceError(
             f"image '{src}' is not a PNG, JPEG, GIF or WebP image that can be read", path, line
         ) from None
-    if width * height > MAX_IMAGE_PIXELS:
+    if width * height > MAX_IMAGE_PIXELS or not width:
+        pixels = f"{width} × {height}" if width else "far too many"
         raise SourceError(
-            f"image '{src}' has {width} × {height} pixels; the limit is "
+            f"image '{src}' has {pixels} pixels; the limit is "
             f"{MAX_IMAGE_PIXELS // 1_000_000} megapixels: scale it down",
             path,
             line,
