@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -45,18 +46,45 @@ def import_document(path: Path, source_dir: Path) -> Ast:
     if reader is None:
         known = ", ".join(sorted(IMPORT_FORMATS))
         raise ToolError(f"cannot import '{path.suffix}' files; use one of {known}", path)
+    if reader != "markdown":
+        _check_archive(path)
     args = ["--extract-media=media", f"--resource-path={path.resolve().parent}"]
     convert = pypandoc.convert_file
-    text = _run(
-        lambda: convert(
-            str(path.resolve()),
-            "json",
-            format=MARKDOWN if reader == "markdown" else reader,
-            extra_args=args,
-            cworkdir=str(source_dir),
+    try:
+        text = _run(
+            lambda: convert(
+                str(path.resolve()),
+                "json",
+                format=MARKDOWN if reader == "markdown" else reader,
+                extra_args=args,
+                cworkdir=str(source_dir),
+            )
         )
-    )
+    except ToolError as exc:
+        raise ToolError(f"{exc.message}; is it a {path.suffix[1:].upper()} file?", path) from None
     return json.loads(text)
+
+
+MAX_UNPACKED = 200_000_000  # bytes a DOCX or ODT may unpack to; more is a zip bomb
+
+
+def _check_archive(path: Path) -> None:
+    """Refuse an office file that is no zip archive, or one that unpacks to far too much."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        raise ToolError(
+            f"not a {path.suffix[1:].upper()} file (no zip archive inside); save it again "
+            "from Word or LibreOffice",
+            path,
+        ) from None
+    if unpacked > MAX_UNPACKED:
+        raise ToolError(
+            f"it unpacks to {unpacked // 1_000_000} MB, more than "
+            f"{MAX_UNPACKED // 1_000_000} MB; it is damaged or a zip bomb: save it again",
+            path,
+        )
 
 
 def to_markdown(ast: Ast) -> str:

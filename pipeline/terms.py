@@ -32,6 +32,7 @@ import simplemma
 import snowballstemmer
 from babel.messages.catalog import Message
 
+from pipeline import comments
 from pipeline.config import Publication
 from pipeline.errors import read_utf8
 from pipeline.glossary import Concept, Termbase
@@ -74,7 +75,7 @@ _TAG = re.compile(r"<[^>]*>")
 _HIDDEN = re.compile(
     r"\]\([^)]*\)|<!--.*?-->|<[^>\n]*>|\{[^}\n]*\}|^ {0,3}\[[^\]\n]+\]:.*$", re.S | re.M
 )
-TERM_COMMENT = "term: "  # a translator comment with one open finding of the post-check
+TERM_COMMENT = comments.TERM  # a translator comment with one open finding of the post-check
 
 
 @dataclass(frozen=True)

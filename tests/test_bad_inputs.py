@@ -366,3 +366,62 @@ def test_segment_markup_round_trip_never_raises_anything_but_a_clear_error(text:
         from_markup(text, [{"t": "Str", "c": "x"}])
     except PipelineError:
         pass
+
+
+def _zip_bomb(path: Path) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"\0" * 250_000_000)
+
+
+@pytest.mark.parametrize(
+    ("case", "make", "expected"),
+    [
+        ("not a zip", lambda p: p.write_bytes(b"PK\x03\x04 broken"), r"not a DOCX file"),
+        (
+            "zip bomb",
+            _zip_bomb,
+            r"unpacks to 250 MB, more than 200 MB; it is damaged or a zip bomb",
+        ),
+    ],
+)
+def test_a_broken_office_file_names_itself(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    case: str,
+    make,
+    expected: str,  # type: ignore[no-untyped-def]
+):
+    source = tmp_path / "bad.docx"
+    make(source)
+    assert main(["init", str(tmp_path / "new"), "--from", str(source)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and f"{source}: " in err[0] and re.search(expected, err[0]), err
+    assert not (tmp_path / "new").exists()
+
+
+def test_init_into_a_file_is_one_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    target = tmp_path / "file.txt"
+    target.write_text("x")
+    source = tmp_path / "a.md"
+    source.write_text("# Titel\n\nText.\n")
+    assert main(["init", str(target), "--from", str(source)]) == 1
+    assert "is a file, not a directory" in capsys.readouterr().err
+    assert target.read_text() == "x"
+
+
+@pytest.mark.parametrize(
+    ("waiver", "expected"),
+    [
+        ('rule = "LS-NOPE"\ntext = "x"\nreason = "y"', r":2: waiver 1: there is no rule 'LS-NOPE'"),
+        ('rule = "LS-SENT-LEN"\ntext = "x"', r":2: waiver 1: give rule, text .* and a reason"),
+    ],
+)
+def test_a_bad_waiver_names_its_line(tmp_path: Path, waiver: str, expected: str):
+    from pipeline.easy.gate import WAIVERS, load_waivers
+
+    (tmp_path / WAIVERS).write_text(f"# waivers\n[[waiver]]\n{waiver}\n", encoding="utf-8")
+    with pytest.raises(PipelineError) as error:
+        load_waivers(tmp_path)
+    assert re.search(expected, str(error.value)), str(error.value)

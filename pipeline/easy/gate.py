@@ -21,6 +21,7 @@ from pathlib import Path
 from pipeline.config import read_toml
 from pipeline.easy.config import load_easy_config
 from pipeline.easy.lint import MARKDOWN_SUFFIXES, Finding, lint_lines
+from pipeline.easy.rules import RULES
 from pipeline.errors import PipelineError, SourceError, read_utf8
 
 log = logging.getLogger(__name__)
@@ -80,16 +81,30 @@ def load_waivers(project: Path) -> list[Waiver]:
     path = project / WAIVERS
     if not path.exists():
         return []
-    _, data = read_toml(path)
+    text, data = read_toml(path)
     entries = data.get("waiver", [])
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
         raise PipelineError("write each waiver as a [[waiver]] table", path)
+    # The line of each [[waiver]] header, so that a problem names its table.
+    starts = [
+        n for n, line in enumerate(text.splitlines(), start=1) if line.strip() == "[[waiver]]"
+    ]
     waivers = []
     for number, entry in enumerate(entries, start=1):
+        line = starts[number - 1] if number <= len(starts) else None
         fields = {key: entry.get(key) for key in ("rule", "text", "reason")}
         if not all(isinstance(value, str) and value.strip() for value in fields.values()):
             raise PipelineError(
-                f"waiver {number}: give rule, text (the whole source line) and a reason", path
+                f"waiver {number}: give rule, text (the whole source line) and a reason",
+                path,
+                line,
+            )
+        if fields["rule"] not in RULES:
+            raise PipelineError(
+                f"waiver {number}: there is no rule {fields['rule']!r}; use a rule id that "
+                "`python -m pipeline lint-easy` prints, such as LS-SENT-LEN",
+                path,
+                line,
             )
         waivers.append(Waiver(fields["rule"], fields["text"].strip(), fields["reason"]))
     return waivers
