@@ -135,6 +135,10 @@ def test_markup_round_trips_and_a_broken_draft_is_not_saved(
     assert only_tags and not only_tags[0].string  # never sent, never billed
     assert not any('<img id="1"/>' in r.texts for r in server.translate_requests())
     tagged = [m for m in tagged if m not in only_tags]
+    log = (project / "translations" / "history" / "tr.log").read_text(encoding="utf-8")
+    assert log.count("\tmachine draft\t") == sum(
+        1 for m in _catalog(project, "tr") if m.id and m.string
+    )
     assert tagged and all(same_markup(str(m.id), str(m.string)) for m in tagged)
     assert main(["build", "--project", str(project)]) == 0  # drafts that fit the German
 

@@ -24,7 +24,7 @@ from pathlib import Path
 import deepl
 from babel.messages.catalog import Catalog, Message
 
-from pipeline import comments
+from pipeline import comments, history
 from pipeline.catalogs import (
     catalog_path,
     current_catalog,
@@ -148,19 +148,32 @@ def _unique(messages: list[Message]) -> list[str]:
 
 def _use_memory(job: _Job, memory: Memory, progress: Progress) -> list[Message]:
     """Fill what the memory already has; return the messages that still need DeepL."""
-    pending = []
+    pending, filled = [], []
     for message in job.todo:
         draft = memory.get(job.options, str(message.id))
         if draft is None:
             pending.append(message)
             continue
         _apply(message, draft)
+        filled.append(message)
         progress.done += 1
         progress.remembered += 1
         progress.lost_markup += not draft.markup_ok
     if progress.remembered:
-        write_catalog(job.catalog, job.path)
+        _save(job, filled, "from the translation memory")
     return pending
+
+
+def _save(job: _Job, filled: list[Message], detail: str) -> None:
+    """Write the catalog, then note the new machine drafts in the edition's history."""
+    write_catalog(job.catalog, job.path)
+    root = job.path.parent.parent
+    events = [
+        history.event("machine draft", comments.source_hash(m), "DeepL", detail)
+        for m in filled
+        if comments.first(m, comments.ORIGIN) or comments.texts(m, comments.SUGGESTION)
+    ]
+    history.append(history.history_path(root, job.edition.id), events)
 
 
 def _request_all(
@@ -178,15 +191,17 @@ def _request_all(
     for batch in batches(list(by_source), _parameters(job.options, "")):
         context = _context(neighbours, batch)
         drafts, billed = _request(client, job.options, batch, context)
+        filled = []
         for draft in drafts:
             memory.add(job.options, draft)
             for message in by_source[draft.source]:
                 _apply(message, draft)
+                filled.append(message)
                 progress.done += 1
                 progress.lost_markup += not draft.markup_ok
         # Memory first: if we die between the two writes, the next run pays nothing again.
         memory.save(job.options.target)
-        write_catalog(job.catalog, job.path)
+        _save(job, filled, f"{job.options.target}, {billed} characters billed for the request")
         progress.billed += billed
         progress.requests += 1
         report(progress)
