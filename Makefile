@@ -17,7 +17,7 @@ test: setup
 	$(VENV)/bin/ruff check pipeline tests
 	$(VENV)/bin/ruff format --check pipeline tests
 	$(VENV)/bin/mypy pipeline
-	$(PYTHON) -m pytest -q
+	$(PYTHON) -m pytest -q -n 2 --dist loadfile
 
 setup: system $(VENV)/.installed $(NODE_MODULES)/.installed
 
