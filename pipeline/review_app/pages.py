@@ -71,7 +71,7 @@ def create_app(publication: Any, port: int) -> Starlette:
     return Starlette(routes=routes)
 
 
-async def start(request: Request, page: Page) -> Response:
+async def start(request: Request, page: Page, **extra: Any) -> Response:
     """Show one row per edition: counts, approved share, open findings, a link."""
     project = page.project
     rows = []
@@ -85,7 +85,8 @@ async def start(request: Request, page: Page) -> Response:
         )
         rows.append({"edition": edition, "summary": summary, "findings": findings})
     policy = project.publication.policies.min_approved_share
-    return page.render(request, "start.html", rows=rows, policy=policy)
+    status = extra.pop("status", 200)
+    return page.render(request, "start.html", status=status, rows=rows, policy=policy, **extra)
 
 
 async def set_name(request: Request, page: Page) -> Response:
@@ -95,7 +96,7 @@ async def set_name(request: Request, page: Page) -> Response:
     try:
         name = comments.clean_name(str(form.get("name", "")))
     except PipelineError as exc:
-        return page.render(request, "start.html", status=422, error=exc.message, rows=[])
+        return await start(request, page, status=422, error=exc.message)
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(
         page.name_cookie, quote(name), httponly=True, samesite="strict", max_age=90 * 86400
