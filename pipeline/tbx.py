@@ -47,6 +47,7 @@ from pipeline.glossary import (
     spreadsheet_safe,
     termbase_languages,
 )
+from pipeline.locks import locked
 
 log = logging.getLogger(__name__)
 
@@ -184,7 +185,7 @@ def import_tbx(publication: Publication, source: Path) -> Termbase:
     text, tbx_lines = _csv(rows, columns)
     target = publication.root / TERMBASE
     # The new CSV is validated in the temporary file; a bad one never replaces the old.
-    with atomic.atomic_path(target) as temp:
+    with locked(target, "another command writing the termbase"), atomic.atomic_path(target) as temp:
         temp.write_text(text, encoding="utf-8", newline="")
         try:
             termbase = read_termbase(temp, publication.source_language, languages)

@@ -425,3 +425,29 @@ def test_a_bad_waiver_names_its_line(tmp_path: Path, waiver: str, expected: str)
     with pytest.raises(PipelineError) as error:
         load_waivers(tmp_path)
     assert re.search(expected, str(error.value)), str(error.value)
+
+
+def test_tbx_import_writes_a_leading_sign_with_an_apostrophe(tmp_path: Path):
+    """A term that truly starts with '-' survives TBX import and export, never as a formula."""
+    import shutil
+
+    from pipeline.config import load_config
+    from pipeline.glossary import load_termbase
+    from pipeline.tbx import export_tbx, import_tbx
+
+    from .conftest import REPO
+
+    project = tmp_path / "p"
+    shutil.copytree(REPO / "tests" / "sample", project)
+    (project / "glossary").mkdir()
+    (project / "glossary" / "terms.csv").write_text(
+        "id,status,de,definition\narbeit,preferred,'-arbeit,Ein Wortteil.\n", encoding="utf-8"
+    )
+    publication = load_config(project)
+    tbx = tmp_path / "terms.tbx"
+    export_tbx(publication, tbx)
+    assert ">-arbeit<" in tbx.read_text(encoding="utf-8")
+    import_tbx(publication, tbx)
+    assert "'-arbeit" in (project / "glossary" / "terms.csv").read_text(encoding="utf-8")
+    termbase = load_termbase(publication)
+    assert termbase is not None and termbase.concepts[0].terms["de"] == "-arbeit"
