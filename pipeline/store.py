@@ -21,6 +21,7 @@ import hashlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
 
@@ -35,7 +36,7 @@ from pipeline.catalogs import (
     translated_editions,
 )
 from pipeline.config import Edition, Publication
-from pipeline.errors import PipelineError
+from pipeline.errors import PipelineError, os_reason
 from pipeline.history import Event
 from pipeline.locks import catalog_lock
 
@@ -132,12 +133,12 @@ class EditionCatalog:
 
     def _load(self) -> tuple[Catalog, bool, bool]:
         """Return the merged catalog, whether its file is in normal form, and if it merged."""
-        data = self.path.read_bytes() if self.path.exists() else b""
+        if self.path.is_dir():
+            raise PipelineError("is a directory, not a PO catalog; move it away", self.path)
+        data = read_bytes(self.path) if self.path.exists() else b""
         digest, pot = _hash(data), self._pot()
         if self._cache and self._cache[0] == digest and self._cache[1] == id(pot):
             return self._cache[2], self._cache[3], False
-        if self.path.is_dir():
-            raise PipelineError("is a directory, not a PO catalog; move it away", self.path)
         text = data.decode("utf-8", errors="replace")
         on_disk = read_catalog(self.path, self.edition.lang) if data else None
         normal = on_disk is not None and render_catalog(on_disk, text) == text
@@ -163,6 +164,14 @@ def _state(message: Message) -> tuple[object, ...]:
         tuple(message.locations),
         tuple(message.previous_id or ()),
     )
+
+
+def read_bytes(path: Path) -> bytes:
+    """Read a catalog's bytes; a file that cannot be read is one clear error."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise PipelineError(f"cannot read it ({os_reason(exc)})", path) from None
 
 
 def _hash(data: bytes) -> str:

@@ -68,7 +68,13 @@ def create_app(publication: Any, port: int) -> Starlette:
         Route("/output/{path:path}", partial(built, page=page)),
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
     ]
-    return Starlette(routes=routes)
+    return Starlette(routes=routes, exception_handlers={PipelineError: _project_error})
+
+
+async def _project_error(request: Request, exc: Exception) -> Response:
+    """Show a problem of the project's files (a broken catalog) as its one line, not a 500."""
+    text = f"error: {exc}\nFix the file, then reload this page.\n"
+    return Response(text, status_code=500, media_type="text/plain; charset=utf-8")
 
 
 async def start(request: Request, page: Page, **extra: Any) -> Response:
