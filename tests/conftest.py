@@ -7,11 +7,15 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from pipeline.build import BuildResult, build
 from pipeline.checks.conformance import Report, run_checks
 
 from .deepl_server import TEST_KEY, DeepLServer, fast_retries
+
+# A loaded 2-core CI machine renders slower than playwright's 5 s default allows.
+expect.set_options(timeout=20_000)
 
 TESTS = Path(__file__).parent
 REPO = TESTS.parent
