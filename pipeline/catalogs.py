@@ -117,10 +117,20 @@ def update_catalogs(publication: Publication) -> list[CatalogChange]:
     return changes
 
 
-def current_catalog(publication: Publication, edition: Edition, pot: Catalog) -> Catalog:
-    """Return an edition's catalog merged with the German source, the way msgmerge does."""
+def current_catalog(
+    publication: Publication, edition: Edition, pot: Catalog, read: Catalog | None = None
+) -> Catalog:
+    """Return an edition's catalog merged with the German source, the way msgmerge does.
+
+    `read` is the catalog as already read from its file, merged in place; else it is read.
+    """
     path = catalog_path(publication, edition)
-    catalog = read_catalog(path, edition.lang) if path.exists() else _new(publication, edition)
+    if read is not None:
+        catalog = read
+    elif path.exists():
+        catalog = read_catalog(path, edition.lang)
+    else:
+        catalog = _new(publication, edition)
     kept = {m.id: m.previous_id for m in catalog if m.previous_id}
     before = {(m.id, m.context): copy.copy(m) for m in catalog if m.id}
     catalog.update(pot, update_header_comment=False, update_creation_date=False)

@@ -142,7 +142,7 @@ class EditionCatalog:
         text = data.decode("utf-8", errors="replace")
         on_disk = read_catalog(self.path, self.edition.lang) if data else None
         normal = on_disk is not None and render_catalog(on_disk, text) == text
-        catalog = current_catalog(self.publication, self.edition, pot)
+        catalog = current_catalog(self.publication, self.edition, pot, read=on_disk)
         merged = render_catalog(catalog, text) != text if normal else not data
         self._text = text
         self._cache = (digest, id(pot), catalog, normal)
