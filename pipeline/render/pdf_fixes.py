@@ -1,10 +1,12 @@
 """Close the PDF/UA-1 gaps that WeasyPrint 70 leaves in its tagged output.
 
-WeasyPrint writes a usable structure tree, but four things fall short of
-PDF/UA-1: margin-box content (page numbers, running headers) is tagged
-content mapped to struct elements outside the tree; `lang` on inline
-elements is dropped; link annotations describe themselves with their URL;
-and a figure caption is a sibling of its figure instead of part of it.
+WeasyPrint writes a usable structure tree, but these things fall short of
+PDF/UA-1 and of veraPDF's WCAG 2.2 machine profile: margin-box content (page
+numbers, running headers) is tagged content mapped to struct elements outside
+the tree; an empty text box (the space after a link) becomes an empty Span;
+`lang` on inline elements is dropped; link annotations describe themselves
+with their URL; and a figure caption is a sibling of its figure instead of
+part of it.
 """
 
 from __future__ import annotations
@@ -64,6 +66,7 @@ def close_pdfua_gaps(pdf: pikepdf.Pdf, lang_spans: Sequence[tuple[str, str]]) ->
         return
     doc = _Doc(pdf, root, mcid_texts(pdf), page_indices(pdf))
     _mark_pagination_artifacts(doc)
+    _drop_empty_spans(doc)
     _wrap_list_bodies(doc)
     _tie_captions(doc)
     _set_span_languages(doc, lang_spans)
@@ -122,34 +125,75 @@ def _mark_pagination_artifacts(doc: _Doc) -> None:
         LOG.debug("page %s: %d MCIDs made artifacts", page.index, len(orphans))
 
 
-def _rewrite_page(pdf: pikepdf.Pdf, page: pikepdf.Page, orphans: set[int]) -> None:
+def _rewrite_page(
+    pdf: pikepdf.Pdf, page: pikepdf.Page, orphans: set[int], kind: str = "/Pagination"
+) -> None:
     resources = page.obj.get("/Resources", pikepdf.Dictionary())
-    data = _artifact_stream(page.obj, resources, orphans)
+    data = _artifact_stream(page.obj, resources, orphans, kind)
     if data is not None:
         page.obj.Contents = pdf.make_stream(data)
     # Margin boxes with opacity are drawn in groups that share page MCIDs.
     for xobject in form_xobjects(resources):
-        data = _artifact_stream(xobject, xobject.get("/Resources", resources), orphans)
+        data = _artifact_stream(xobject, xobject.get("/Resources", resources), orphans, kind)
         if data is not None:
             xobject.write(data)
 
 
 def _artifact_stream(
-    stream: pikepdf.Object, resources: pikepdf.Object, orphans: set[int]
+    stream: pikepdf.Object, resources: pikepdf.Object, orphans: set[int], kind: str
 ) -> bytes | None:
-    """Return the stream with orphan MCIDs as artifacts, or None if unchanged."""
+    """Return the stream with orphan MCIDs as artifacts of `kind`, or None if unchanged."""
     instructions = list(pikepdf.parse_content_stream(stream))
     changed = False
     for index, instruction in enumerate(instructions):
         if str(instruction.operator) != "BDC":
             continue
         if marked_content_id(list(instruction.operands), resources) in orphans:
-            properties = pikepdf.Dictionary(Type=pikepdf.Name.Pagination)
+            properties = pikepdf.Dictionary(Type=pikepdf.Name(kind))
             instructions[index] = pikepdf.ContentStreamInstruction(
                 [pikepdf.Name.Artifact, properties], pikepdf.Operator("BDC")
             )
             changed = True
     return pikepdf.unparse_content_stream(instructions) if changed else None
+
+
+def _drop_empty_spans(doc: _Doc) -> None:
+    """Remove Span elements that mark no text, and make their content artifacts.
+
+    WeasyPrint tags an empty text box, such as the space it keeps after a link at the
+    end of a line, as a Span of its own. veraPDF's WCAG 2.2 machine profile counts it
+    as a redundant span (4.1.2-17); a screen reader meets an empty element.
+    """
+    parent_tree = doc.parent_tree()
+    empty: dict[int, set[int]] = {}  # page index -> MCIDs
+    spans = [e for e in iter_elements(doc.root) if e.get("/S") == "/Span"]
+    for element in reversed(spans):  # inner spans first: an outer one may be left empty
+        kids = struct_kids(element)
+        index = doc.pages.get(object_key(element.get("/Pg")))
+        if (
+            (kids and index is None)
+            or not all(isinstance(kid, int) for kid in kids)
+            or "/ActualText" in element
+            or "/Alt" in element
+            or doc.text(element) != ""
+        ):
+            continue
+        if kids and index is not None:
+            empty.setdefault(index, set()).update(int(kid) for kid in kids)
+        parent = element.P
+        siblings = _kids_array(parent)
+        keys = [object_key(kid) for kid in siblings]
+        del siblings[keys.index(object_key(element))]
+        _prune_empty(parent)
+    for page_index, mcids in empty.items():
+        page = doc.pdf.pages[page_index]
+        _rewrite_page(doc.pdf, page, mcids, kind="/Layout")
+        entries = parent_tree.get(int(page.obj.get("/StructParents", -1)))
+        if isinstance(entries, pikepdf.Array):
+            for mcid in mcids:
+                entries[mcid] = None
+    if empty:
+        LOG.debug("%d empty marked-content sequences made artifacts", sum(map(len, empty.values())))
 
 
 # b. Language of parts ------------------------------------------------------
