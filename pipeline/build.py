@@ -13,7 +13,7 @@ from pipeline import atomic
 from pipeline.catalogs import template, translated_editions
 from pipeline.config import Edition, Publication, load_config
 from pipeline.easy.gate import check_easy_sources
-from pipeline.errors import PipelineError
+from pipeline.errors import PipelineError, os_reason
 from pipeline.glossary import load_termbase
 from pipeline.i18n import file_size, language_name
 from pipeline.localize import EditionText, edition_text, own_text
@@ -73,9 +73,9 @@ def _build(publication: Publication, document: Document, output: Path) -> BuildR
     # so a failed build leaves the last good output and a rename leaves no stale files.
     staging = output.with_name(f".{output.name}.building")
     shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    (staging / OUTPUT_MARKER).write_text("made by python -m pipeline build\n", encoding="utf-8")
     try:
+        staging.mkdir(parents=True)
+        (staging / OUTPUT_MARKER).write_text("made by python -m pipeline build\n", encoding="utf-8")
         html.write_assets(staging)
         # Every catalog is read and checked before the first file is written.
         for edition in publication.editions:
@@ -96,6 +96,11 @@ def _build(publication: Publication, document: Document, output: Path) -> BuildR
         entries = _landing_entries(publication, texts, artifacts)
         atomic.write_text(staging / "index.html", html.render_landing(publication, entries))
         _replace(output, staging)
+    except OSError as exc:  # a full disk, a quota, a read-only file system
+        where = Path(exc.filename) if exc.filename else staging
+        raise PipelineError(
+            f"cannot write the build ({os_reason(exc)}); {output.name}/ is unchanged", where
+        ) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     log.info("Wrote %s", output)

@@ -172,9 +172,11 @@ def read_catalog(path: Path, lang: str) -> Catalog:
     try:
         catalog = read_po(io.StringIO(text), locale=lang.replace("-", "_"), abort_invalid=True)
     except PoFileError as exc:
-        line = getattr(exc, "lineno", None)
+        # Babel counts lines from 0, and repeats its count in the message.
+        line = exc.lineno + 1 if isinstance(getattr(exc, "lineno", None), int) else None
+        reason = re.sub(r" on \d+$", "", str(exc))
         raise PipelineError(
-            f"not a valid PO file ({exc}); fix it in a PO editor or restore it from git",
+            f"not a valid PO file ({reason}); fix it in a PO editor or restore it from git",
             path,
             line,
         ) from None

@@ -95,13 +95,36 @@ def to_markdown(ast: Ast) -> str:
     )
 
 
-def write_epub(ast: Ast, target: Path, args: list[str]) -> None:
-    """Write an AST as EPUB 3 to `target`, with further pandoc arguments."""
+def write_epub(ast: Ast, target: Path, resources: Path, args: list[str]) -> None:
+    """Write an AST as EPUB 3 to `target`, its images from `resources` and nowhere else.
+
+    pandoc fetches any URL or absolute path an image names; the sources are checked long
+    before, and this makes sure once more that nothing outside the edition is embedded.
+    """
+    root = resources.resolve()
+    for image in _images(ast["blocks"]):
+        if (
+            "://" in image
+            or image.startswith(("/", "data:"))
+            or not ((root / image).resolve().is_relative_to(root) and (root / image).is_file())
+        ):
+            raise ToolError(f"the EPUB would embed '{image}', which is not a file of {root}")
+    args = [f"--resource-path={root}", *args]
     _run(
         lambda: pypandoc.convert_text(
             json.dumps(ast), "epub3", format="json", outputfile=str(target), extra_args=args
         )
     )
+
+
+def _images(node: Any) -> list[str]:
+    """Return the target of every Image in an AST fragment."""
+    if isinstance(node, list):
+        return [target for kid in node for target in _images(kid)]
+    if not isinstance(node, dict):
+        return []
+    found = [str(node["c"][2][0])] if node.get("t") == "Image" else []
+    return found + _images(node.get("c"))
 
 
 def _run(call: Any) -> str:

@@ -451,3 +451,78 @@ def test_tbx_import_writes_a_leading_sign_with_an_apostrophe(tmp_path: Path):
     assert "'-arbeit" in (project / "glossary" / "terms.csv").read_text(encoding="utf-8")
     termbase = load_termbase(publication)
     assert termbase is not None and termbase.concepts[0].terms["de"] == "-arbeit"
+
+
+FULL_DISK = r"""
+mount -t tmpfs -o size=48m tmpfs "$DISK" || exit 97
+cp -r "$TEMPLATE" "$DISK/p" && cd "$DISK/p" || exit 98
+"$PYTHON" -m pipeline build >/dev/null 2> "$OUT/first.err" || exit 99
+snapshot() { find . -type f ! -name '*.lock' | sort | xargs sha256sum; }
+snapshot > "$OUT/before"
+dd if=/dev/zero of="$DISK/filler" bs=16k 2>/dev/null
+echo "Ein neuer Absatz." >> source/teil-1.md
+snapshot > "$OUT/before-build"
+"$PYTHON" -m pipeline build 2> "$OUT/build.err"; echo $? > "$OUT/build.code"
+snapshot > "$OUT/after-build"
+"$PYTHON" -m pipeline approve --lang tr --reviewer "Ayşe Test" --all-drafts \
+    2> "$OUT/approve.err"; echo $? > "$OUT/approve.code"
+snapshot > "$OUT/after-approve"
+"""
+
+
+def test_a_full_disk_is_one_line_and_leaves_every_file_whole(tmp_path: Path):
+    """build and approve on a full file system (a tmpfs in a user namespace)."""
+    import os
+    import subprocess
+    import sys
+
+    from babel.messages.pofile import read_po, write_po
+
+    if subprocess.run(["unshare", "-rm", "true"], capture_output=True).returncode != 0:
+        pytest.skip("this machine cannot mount a small file system in a user namespace")
+    template = sample_with_turkish(tmp_path / "template")
+    po = template / "translations" / "tr.po"
+    with po.open("rb") as f:
+        catalog = read_po(f)
+    for message in catalog:
+        if message.id:
+            message.string = message.id  # drafts whose markup is whole
+    with po.open("wb") as f:
+        write_po(f, catalog, width=0)
+    (tmp_path / "disk").mkdir()
+    env = {
+        **os.environ,
+        "DISK": str(tmp_path / "disk"),
+        "TEMPLATE": str(template),
+        "OUT": str(tmp_path),
+        "PYTHON": sys.executable,
+    }
+    run = subprocess.run(["unshare", "-rm", "sh", "-c", FULL_DISK], env=env, capture_output=True)
+    assert run.returncode == 0, run.stderr.decode()
+    for command, what in (("build", "the build"), ("approve", "it")):
+        assert (tmp_path / f"{command}.code").read_text().strip() == "1"
+        lines = (tmp_path / f"{command}.err").read_text(encoding="utf-8").splitlines()
+        assert len(lines) == 1 and lines[0].startswith("error: "), lines
+        assert f"cannot write {what} (no space left on the device" in lines[0]
+    assert (tmp_path / "after-build").read_text() == (tmp_path / "before-build").read_text()
+    assert (tmp_path / "after-approve").read_text() == (tmp_path / "before-build").read_text()
+    assert "output/index.html" in (tmp_path / "before").read_text()
+
+
+@pytest.mark.parametrize(
+    ("entry", "line", "reason"),
+    [
+        ('msgctxt "title"\nmsgid "Titel"\n\nmsgid "Text"\nmsgstr ""\n', 6, "missing msgstr"),
+        ('msgid "Titel"\nmsgstr ""\nmsgid "Text"\nmsgstr ""\n"unclosed\n', 9, ""),
+    ],
+)
+def test_a_broken_po_entry_names_its_own_line(tmp_path: Path, entry: str, line: int, reason: str):
+    from pipeline.catalogs import read_catalog
+
+    path = tmp_path / "tr.po"
+    header = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+    path.write_text(header + entry, encoding="utf-8")
+    with pytest.raises(PipelineError) as caught:
+        read_catalog(path, "tr")
+    assert caught.value.line == line, str(caught.value)
+    assert reason in str(caught.value)

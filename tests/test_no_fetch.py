@@ -124,3 +124,27 @@ def test_a_second_build_fails_naming_the_first_and_a_killed_swap_is_restored(
     with pytest.raises(PipelineError, match="no text"):
         build(copy)
     assert sorted(p.relative_to(output) for p in output.rglob("*")) == before
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["http://127.0.0.1:{port}/x.png", "file:///etc/passwd", "/etc/passwd", "../outside.png"],
+)
+def test_the_epub_embeds_no_image_from_outside_its_edition(
+    tmp_path: Path, listener: tuple[int, list[bytes]], target: str
+):
+    from pipeline import pandoc
+
+    port, received = listener
+    edition = tmp_path / "edition"
+    edition.mkdir()
+    (tmp_path / "outside.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    image = {
+        "t": "Image",
+        "c": [["", [], []], [{"t": "Str", "c": "Bild"}], [target.format(port=port), ""]],
+    }
+    ast = {"pandoc-api-version": [1, 23, 1], "meta": {}, "blocks": [{"t": "Para", "c": [image]}]}
+    with pytest.raises(ToolError, match="the EPUB would embed"):
+        pandoc.write_epub(ast, tmp_path / "x.epub", edition, [])
+    assert received == []
+    assert not (tmp_path / "x.epub").exists()

@@ -10,7 +10,7 @@ import logging
 import sys
 
 from pipeline.cli import easy, glossary, publish, review, translation
-from pipeline.errors import PipelineError
+from pipeline.errors import PipelineError, os_reason
 
 log = logging.getLogger("pipeline")
 
@@ -32,6 +32,12 @@ def main(argv: list[str] | None = None) -> int:
             raise
         for line in str(exc).splitlines():
             print(f"error: {line}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # the last line of defence; each module names its own files
+        if args.debug:
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{os_reason(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("error: interrupted; files already written are complete", file=sys.stderr)

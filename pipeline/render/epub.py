@@ -79,7 +79,6 @@ def write_epub(edition: Edition, text: EditionText, edition_dir: Path, target: P
     with tempfile.TemporaryDirectory() as scratch:
         args = [
             f"--css={TEMPLATES / 'epub.css'}",
-            f"--resource-path={edition_dir}",
             "--toc",
             "--toc-depth=3",
             "--split-level=1",
@@ -92,7 +91,7 @@ def write_epub(edition: Edition, text: EditionText, edition_dir: Path, target: P
         # Literal strings: a title or notice is never read as Markdown or raw HTML.
         ast["meta"] = {k: _meta_value(v) for k, v in metadata.items() if v is not None}
         raw = Path(scratch) / "raw.epub"
-        pandoc.write_epub(ast, raw, args)
+        pandoc.write_epub(ast, raw, edition_dir, args)
         with atomic.atomic_path(target) as temp:
             _localize(raw, temp, edition, publication.date)
 
