@@ -11,6 +11,7 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 
+from pipeline import clock
 from pipeline.errors import ConfigError, read_utf8
 from pipeline.i18n import text_direction
 
@@ -132,7 +133,7 @@ def _publication(
     texts = {key: _text(data, key, key, problems, required=True) for key in _REQUIRED_TEXT}
     subtitle = _text(data, "subtitle", "subtitle", problems, required=False)
     version = _text(data, "version", "version", problems, required=False)
-    date = data.get("date", dt.date.today())
+    date = data["date"] if "date" in data else clock.today()  # or SOURCE_DATE_EPOCH's
     if not isinstance(date, dt.date) or isinstance(date, dt.datetime):
         problems.append("Config value 'date': expected a date such as 2018-06-30")
     source_language = _language(data.get("source_language", "de"), "source_language", problems)

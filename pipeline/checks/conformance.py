@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
 import tempfile
@@ -11,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline import atomic
+from pipeline import atomic, clock
 from pipeline.checks import Finding
 from pipeline.checks.epub import check_epub, run_epubcheck
 from pipeline.checks.html import check_html
@@ -139,7 +138,7 @@ def _as_json(report: Report, output: Path) -> dict[str, object]:
         )
     findings = [{**f.to_dict(), "path": relative(f.path)} for f in report.findings]
     data: dict[str, object] = {
-        "checked_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "checked_at": clock.now().isoformat(timespec="seconds"),
         "passed": report.passed,
         "files": per_file,
         "findings": findings,

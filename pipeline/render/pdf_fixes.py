@@ -11,6 +11,7 @@ part of it.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import unicodedata
@@ -72,6 +73,63 @@ def close_pdfua_gaps(pdf: pikepdf.Pdf, lang_spans: Sequence[tuple[str, str]]) ->
     _set_span_languages(doc, lang_spans)
     _set_link_contents(doc)
     fix_right_to_left_text(pdf)
+    stable_image_names(pdf)
+
+
+# Reproducible output ---------------------------------------------------------
+
+_URL_NAMED = re.compile(r"/i[0-9a-f]{32,}")  # WeasyPrint names an image by its URL's MD5
+
+
+def stable_image_names(pdf: pikepdf.Pdf) -> None:
+    """Name each image XObject by its content, not by the file URL it came from.
+
+    The URL holds the build's directory, so the same publication built elsewhere would
+    differ in these names (and in the document ID that is derived from the content).
+    """
+    owners: list[pikepdf.Object] = [page.obj for page in pdf.pages]
+    for page in pdf.pages:
+        owners += form_xobjects(page.obj.get("/Resources", pikepdf.Dictionary()))
+    renames: dict[str, str] = {}  # in document order, so that the names are the same anywhere
+    for owner in owners:
+        xobjects = owner.get("/Resources", pikepdf.Dictionary()).get("/XObject")
+        if not isinstance(xobjects, pikepdf.Dictionary):
+            continue
+        for name in list(xobjects.keys()):
+            if _URL_NAMED.fullmatch(str(name)) and str(name) not in renames:
+                digest = hashlib.sha256(xobjects[name].read_raw_bytes()).hexdigest()[:16]
+                new = f"/Im{digest}"
+                while new in renames.values():
+                    new += "x"
+                renames[str(name)] = new
+    if not renames:
+        return
+    done: set[object] = set()
+    for owner in owners:
+        xobjects = owner.get("/Resources", pikepdf.Dictionary()).get("/XObject")
+        if isinstance(xobjects, pikepdf.Dictionary) and object_key(xobjects) not in done:
+            done.add(object_key(xobjects))
+            for name in [str(n) for n in xobjects.keys() if str(n) in renames]:
+                xobjects[renames[name]] = xobjects[name]
+                del xobjects[name]
+        _rename_in_content(pdf, owner, renames)
+
+
+def _rename_in_content(pdf: pikepdf.Pdf, owner: pikepdf.Object, renames: dict[str, str]) -> None:
+    instructions = list(pikepdf.parse_content_stream(owner))
+    changed = False
+    for index, instruction in enumerate(instructions):
+        if str(instruction.operator) == "Do" and str(instruction.operands[0]) in renames:
+            new = pikepdf.Name(renames[str(instruction.operands[0])])
+            instructions[index] = pikepdf.ContentStreamInstruction([new], instruction.operator)
+            changed = True
+    if not changed:
+        return
+    data = pikepdf.unparse_content_stream(instructions)
+    if isinstance(owner, pikepdf.Stream):
+        owner.write(data)
+    else:
+        owner.Contents = pdf.make_stream(data)
 
 
 # List items -----------------------------------------------------------------
