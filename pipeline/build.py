@@ -1,15 +1,21 @@
-"""The one place that sequences the stages: config, sources, then every edition's formats."""
+"""Build: config, sources and catalogs, then every edition's formats that changed."""
 
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
 import shutil
+import tempfile
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pipeline import atomic
+from pipeline.cache import Cache, code_fingerprint, digest, file_sha
 from pipeline.catalogs import template, translated_editions
 from pipeline.config import Edition, Publication, load_config
 from pipeline.easy.gate import check_easy_sources
@@ -18,12 +24,13 @@ from pipeline.glossary import load_termbase
 from pipeline.i18n import file_size, language_name
 from pipeline.localize import EditionText, edition_text, own_text
 from pipeline.locks import locked
-from pipeline.render import epub, html, pdf
+from pipeline.manifest import OUTPUT_MARKER, Manifest
+from pipeline.progress import Progress
+from pipeline.render import epub, html
 from pipeline.source import Document, load_document
 from pipeline.wordlist import used_concepts
 
 log = logging.getLogger(__name__)
-OUTPUT_MARKER = ".pipeline-output"
 
 
 @dataclass(frozen=True)
@@ -42,17 +49,32 @@ class BuildResult:
     output: Path
     landing: Path
     artifacts: tuple[Artifact, ...]
+    rendered: tuple[str, ...] = ()  # the artifacts rendered this time (the rest were reused)
+    changed: bool = True  # False: output/ was up to date, and no file was written
 
 
-def build(root: Path, output: Path | None = None) -> BuildResult:
-    """Build every edition of the publication in `root`; read and validate all before writing."""
+def build(
+    root: Path,
+    output: Path | None = None,
+    *,
+    jobs: int | None = None,
+    use_cache: bool = True,
+    progress: Progress | None = None,
+) -> BuildResult:
+    """Build every edition of the publication in `root`; read and validate all before writing.
+
+    Only what changed is rendered: each artifact (an edition in one format) is found by the
+    hash of all it depends on, in `output/` or in the cache. The rest renders in `jobs`
+    worker processes (default: one per core). A build that changes nothing writes nothing.
+    """
     publication = load_config(root)
     output = (output or publication.root / "output").resolve()
+    cache = Cache(publication.root if use_cache else None)
     with output_lock(output):
         _restore(output)
         document = load_document(publication)
         _refuse_foreign(output)
-        return _build(publication, document, output)
+        return _build(publication, document, output, cache, jobs or os.cpu_count() or 1, progress)
 
 
 def output_lock(output: Path) -> AbstractContextManager[None]:
@@ -68,44 +90,217 @@ def _restore(output: Path) -> None:
         log.warning("restored %s from the last good build, which a killed build left", output)
 
 
-def _build(publication: Publication, document: Document, output: Path) -> BuildResult:
+@dataclass(frozen=True)
+class _Job:
+    """One artifact to make: an edition in one format, and the key of all it depends on."""
+
+    edition: Edition
+    kind: str
+    key: str
+    name: str  # its path in output/, such as "pl/integrationskonzept.pdf"
+
+
+def _build(
+    publication: Publication,
+    document: Document,
+    output: Path,
+    cache: Cache,
+    jobs: int,
+    progress: Progress | None,
+) -> BuildResult:
+    # Every catalog is read and checked before the first file is written.
+    for edition in publication.editions:
+        if edition.style == "easy":  # the linter's errors block the edition
+            check_easy_sources(publication.root, edition.sources)
+    termbase = load_termbase(publication)
+    glossary = used_concepts(termbase, document.ast["blocks"]) if termbase else []
+    pot = template(publication) if translated_editions(publication) else None
+    texts = {
+        e.id: edition_text(publication, e, document, glossary, pot)
+        if not e.own_text
+        else own_text(publication, e, termbase)
+        for e in publication.editions
+    }
+    planned = _plan(publication, texts)
+    manifest = Manifest.read(output)
+    found: dict[str, Path] = {}  # artifact name -> the file that holds it now
+    todo: list[_Job] = []
+    for job in planned:
+        path = manifest.artifact(output, job.name, job.key)
+        cached = cache.files(job.key) if path is None else None
+        if path is None and cached is not None:
+            path = cached.get(job.name.rsplit("/", 1)[1])
+        if path is None:
+            todo.append(job)
+        else:
+            found[job.name] = path
+    if progress:
+        progress.start("build", len(todo))
+    try:
+        with tempfile.TemporaryDirectory(prefix=f".{output.name}.render-", dir=output.parent) as s:
+            scratch = Path(s)
+            for job, path in _render(publication, texts, todo, scratch, jobs, progress):
+                cache.store_files(job.key, {path.name: path})
+                found[job.name] = path
+            files = _static_files(publication, texts)
+            files.update({job.name: found[job.name] for job in planned})
+            artifacts = [Artifact(j.edition.id, j.kind, output / j.name) for j in planned]
+            entries = _landing_entries(publication, texts, artifacts, found)
+            landing = html.render_landing(publication, entries).encode("utf-8")
+            new = Manifest.make(files, landing, {job.name: job.key for job in planned})
+            changed = not (new == manifest and manifest.intact(output))
+            if changed:
+                _write_output(output, files, landing, new)
+    except OSError as exc:  # a full disk, a quota, a read-only file system
+        where = Path(exc.filename) if exc.filename else output
+        raise PipelineError(
+            f"cannot write the build ({os_reason(exc)}); {output.name}/ is unchanged", where
+        ) from None
+    finally:
+        if progress:
+            progress.done()
+    return BuildResult(
+        output=output,
+        landing=output / "index.html",
+        artifacts=tuple(artifacts),
+        rendered=tuple(job.name for job in todo),
+        changed=changed,
+    )
+
+
+def _plan(publication: Publication, texts: dict[str, EditionText]) -> list[_Job]:
+    """List every artifact with the key of everything it depends on."""
+    planned = []
+    for edition in publication.editions:
+        text = texts[edition.id]
+        images = [i.data if i.data is not None else file_sha(i.path) for i in text.document.images]
+        for kind in edition.formats:
+            inputs = {
+                "code": code_fingerprint(),
+                "kind": kind,
+                "edition": edition,
+                "text": text,
+                "images": images,
+                "languages": _language_links(publication, edition) if kind == "html" else [],
+            }
+            name = f"{edition.id}/{publication.slug}.{kind}"
+            planned.append(_Job(edition, kind, digest(inputs, publication.root), name))
+    return planned
+
+
+def _render(
+    publication: Publication,
+    texts: dict[str, EditionText],
+    todo: list[_Job],
+    scratch: Path,
+    jobs: int,
+    progress: Progress | None,
+) -> Iterator[tuple[_Job, Path]]:
+    """Render the artifacts in `todo` into `scratch`, in worker processes; yield each file."""
+    if not todo:
+        return
+    html.write_assets(scratch)
+    for edition in {job.edition.id: job.edition for job in todo}.values():
+        _copy_media(texts[edition.id].document, scratch / edition.id)
+    tasks = [(publication, j.edition, j.kind, texts[j.edition.id], scratch) for j in todo]
+    if jobs <= 1 or len(todo) == 1:
+        results: Iterator[Path] = (render_artifact(*task) for task in tasks)
+        for job, path in zip(todo, results, strict=True):
+            if progress:
+                progress.advance(job.name)
+            yield job, path
+        return
+    # fork: the workers start with the modules and texts already in memory.
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(min(jobs, len(todo)), mp_context=context) as pool:
+        futures = {
+            pool.submit(render_artifact, *task): job for task, job in zip(tasks, todo, strict=True)
+        }
+        done: dict[str, Path] = {}
+        for future in as_completed(futures):
+            job = futures[future]
+            done[job.name] = future.result()
+            if progress:
+                progress.advance(job.name)
+        # In plan order, so that what follows does not depend on which worker was first.
+        for job in todo:
+            yield job, done[job.name]
+
+
+def render_artifact(
+    publication: Publication, edition: Edition, kind: str, text: EditionText, root: Path
+) -> Path:
+    """Write one edition in one format into root/<edition>/ (media and assets are there)."""
+    edition_dir = root / edition.id
+    path = edition_dir / f"{publication.slug}.{kind}"
+    if kind == "html":
+        links = [
+            html.FormatLink(
+                f"{publication.slug}.{other}",
+                html.MEDIA_TYPES[other],
+                html.format_label(other, edition.lang),
+            )
+            for other in edition.formats
+            if other != "html"
+        ]
+        languages = _language_links(publication, edition)
+        page = html.render_page(
+            edition, text, html.body_html(text.document), links, languages, for_print=False
+        )
+        atomic.write_text(path, page)
+    elif kind == "pdf":
+        from pipeline.render import pdf  # WeasyPrint takes a second to import: only when needed
+
+        source = html.render_page(
+            edition, text, html.body_html(text.document), [], [], for_print=True
+        )
+        # Metadata without a translation is in the source language, like the German fallback.
+        untranslated = tuple(
+            (publication.source_language, getattr(publication, field))
+            for field in sorted(text.untranslated)
+        )
+        pdf.write_pdf(source, path, path, text.document.lang_spans + untranslated)
+    elif kind == "epub":
+        epub.write_epub(edition, text, edition_dir, path)
+    log.info("Wrote %s (%s)", path, kind)
+    return path
+
+
+def _static_files(
+    publication: Publication, texts: dict[str, EditionText]
+) -> dict[str, Path | bytes]:
+    """Return the files every build has: the assets and each edition's images."""
+    files: dict[str, Path | bytes] = {f"assets/{n}": p for n, p in html.asset_files().items()}
+    for edition in publication.editions:
+        for image in texts[edition.id].document.images:
+            files[f"{edition.id}/{image.src}"] = (
+                image.data if image.data is not None else image.path
+            )
+    return files
+
+
+def _write_output(
+    output: Path, files: dict[str, Path | bytes], landing: bytes, manifest: Manifest
+) -> None:
     # Everything goes to a staging directory that replaces output/ only when all succeeded,
     # so a failed build leaves the last good output and a rename leaves no stale files.
     staging = output.with_name(f".{output.name}.building")
     shutil.rmtree(staging, ignore_errors=True)
     try:
         staging.mkdir(parents=True)
-        (staging / OUTPUT_MARKER).write_text("made by python -m pipeline build\n", encoding="utf-8")
-        html.write_assets(staging)
-        # Every catalog is read and checked before the first file is written.
-        for edition in publication.editions:
-            if edition.style == "easy":  # the linter's errors block the edition
-                check_easy_sources(publication.root, edition.sources)
-        termbase = load_termbase(publication)
-        glossary = used_concepts(termbase, document.ast["blocks"]) if termbase else []
-        pot = template(publication) if translated_editions(publication) else None
-        texts = {
-            e.id: edition_text(publication, e, document, glossary, pot)
-            if not e.own_text
-            else own_text(publication, e, termbase)
-            for e in publication.editions
-        }
-        artifacts: list[Artifact] = []
-        for edition in publication.editions:
-            artifacts += build_edition(publication, edition, texts, staging)
-        entries = _landing_entries(publication, texts, artifacts)
-        atomic.write_text(staging / "index.html", html.render_landing(publication, entries))
+        for name, source in files.items():
+            target = staging / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(source, bytes):
+                target.write_bytes(source)
+            else:
+                shutil.copyfile(source, target)
+        (staging / "index.html").write_bytes(landing)
+        manifest.write(staging)
         _replace(output, staging)
-    except OSError as exc:  # a full disk, a quota, a read-only file system
-        where = Path(exc.filename) if exc.filename else staging
-        raise PipelineError(
-            f"cannot write the build ({os_reason(exc)}); {output.name}/ is unchanged", where
-        ) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     log.info("Wrote %s", output)
-    moved = [Artifact(a.edition, a.kind, output / a.path.relative_to(staging)) for a in artifacts]
-    return BuildResult(output=output, landing=output / "index.html", artifacts=tuple(moved))
 
 
 def _refuse_foreign(output: Path) -> None:
@@ -124,40 +319,6 @@ def _replace(output: Path, staging: Path) -> None:
         output.rename(old)
     staging.rename(output)
     shutil.rmtree(old, ignore_errors=True)
-
-
-def build_edition(
-    publication: Publication, edition: Edition, texts: dict[str, EditionText], output: Path
-) -> list[Artifact]:
-    """Write one edition's files into output/<edition>/."""
-    text = texts[edition.id]
-    edition_dir = output / edition.id
-    _copy_media(text.document, edition_dir)
-    paths = {kind: edition_dir / f"{publication.slug}.{kind}" for kind in edition.formats}
-    links = [
-        html.FormatLink(path.name, html.MEDIA_TYPES[kind], html.format_label(kind, edition.lang))
-        for kind, path in paths.items()
-        if kind != "html"
-    ]
-    languages = _language_links(publication, edition)
-    body = html.body_html(text.document)
-    if "html" in paths:
-        page = html.render_page(edition, text, body, links, languages, for_print=False)
-        atomic.write_text(paths["html"], page)
-    if "pdf" in paths:
-        source = html.render_page(edition, text, body, [], [], for_print=True)
-        # Metadata without a translation is in the source language, like the German fallback.
-        untranslated = tuple(
-            (publication.source_language, getattr(publication, field))
-            for field in sorted(text.untranslated)
-        )
-        lang_spans = text.document.lang_spans + untranslated
-        pdf.write_pdf(source, paths["pdf"], paths["pdf"], lang_spans)
-    if "epub" in paths:
-        epub.write_epub(edition, text, edition_dir, paths["epub"])
-    for kind, path in paths.items():
-        log.info("Wrote %s (%s)", path, kind)
-    return [Artifact(edition.id, kind, path) for kind, path in paths.items()]
 
 
 def _copy_media(document: Document, edition_dir: Path) -> None:
@@ -187,7 +348,10 @@ def _language_links(publication: Publication, edition: Edition) -> list[html.Lan
 
 
 def _landing_entries(
-    publication: Publication, texts: dict[str, EditionText], artifacts: list[Artifact]
+    publication: Publication,
+    texts: dict[str, EditionText],
+    artifacts: list[Artifact],
+    found: dict[str, Path],
 ) -> list[dict[str, Any]]:
     entries = []
     for edition in publication.editions:
@@ -198,7 +362,7 @@ def _landing_entries(
                 href=f"{edition.id}/{a.path.name}",
                 media_type=html.MEDIA_TYPES[a.kind],
                 label=html.format_label(a.kind, edition.lang),
-                size=file_size(a.path.stat().st_size, edition.lang),
+                size=file_size(found[f"{edition.id}/{a.path.name}"].stat().st_size, edition.lang),
             )
             for a in files
         ]

@@ -15,6 +15,10 @@ class PipelineError(Exception):
         self.path = path
         self.line = line
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # A worker process (pipeline/build.py) sends its error to the parent pickled.
+        return (type(self), (self.message, self.path, self.line))
+
     def __str__(self) -> str:
         where = ""
         if self.path is not None:
@@ -28,6 +32,9 @@ class ConfigError(PipelineError):
     def __init__(self, path: Path, problems: list[tuple[int | None, str]]):
         super().__init__("; ".join(message for _, message in problems), path)
         self.problems = problems
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.path, self.problems))
 
     def __str__(self) -> str:
         return "\n".join(

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import logging
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from pipeline.build import BuildResult, build
-from pipeline.checks.conformance import Report, run_checks
+from pipeline.checks.conformance import Report
+from pipeline.publish import check
 
 from .deepl_server import TEST_KEY, DeepLServer, fast_retries
 
@@ -64,17 +66,36 @@ def sample_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     return build(project)
 
 
-def copied_output(result: BuildResult, target: Path) -> Path:
-    """Copy a build's output, so that a check (which stamps the EPUBs) has its own."""
-    shutil.copytree(result.output, target / "output")
-    return target / "output"
+def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
+    """Return every file below `root` with its bytes and modification time."""
+    return {
+        str(p.relative_to(root)): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A check of a build's output, and the output's files before and after it."""
+
+    report: Report
+    before: dict[str, tuple[bytes, int]]
+    after: dict[str, tuple[bytes, int]]
 
 
 @pytest.fixture(scope="session")
-def sample_report(tmp_path_factory: pytest.TempPathFactory, sample_build: BuildResult) -> Report:
-    """Run every conformance checker once on a copy of the sample's build."""
-    # A copy, because a passing check adds the conformance claim to the EPUB.
-    return run_checks(copied_output(sample_build, tmp_path_factory.mktemp("checked")))
+def sample_check(sample_build: BuildResult) -> Checked:
+    """Run every conformance checker once on the sample's build (a check changes nothing)."""
+    before = snapshot(sample_build.output)
+    report = check(sample_build.output.parent)
+    return Checked(report, before, snapshot(sample_build.output))
+
+
+@pytest.fixture(scope="session")
+def sample_report(sample_check: Checked) -> Report:
+    """The report of the one check of the sample's build."""
+    return sample_check.report
 
 
 @pytest.fixture(scope="session")
@@ -84,9 +105,9 @@ def project_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
 
 
 @pytest.fixture(scope="session")
-def project_report(tmp_path_factory: pytest.TempPathFactory, project_build: BuildResult) -> Report:
-    """Run every conformance checker on a copy of this project's one build."""
-    return run_checks(copied_output(project_build, tmp_path_factory.mktemp("judged")))
+def project_report(project_build: BuildResult) -> Report:
+    """Run every conformance checker on this project's one build."""
+    return check(project_build.output.parent)
 
 
 @pytest.fixture

@@ -189,8 +189,10 @@ def test_a_rebuild_replaces_the_output_and_a_failed_one_keeps_it(tmp_path: Path)
     with pytest.raises(SourceError):
         build(project)
     assert sorted(p.name for p in (result.output / "de").iterdir()) == names
-    # Nothing stray: only the output's lock file (pipeline/locks.py), which git ignores.
-    assert [p.name for p in project.iterdir() if p.name.startswith(".")] == [".output.lock"]
+    # Nothing stray: the output's lock file (pipeline/locks.py) and the cache (pipeline/cache.py),
+    # which git ignores.
+    hidden = sorted(p.name for p in project.iterdir() if p.name.startswith("."))
+    assert hidden == [".cache", ".output.lock"]
 
 
 def test_a_directory_with_foreign_files_is_never_replaced(tmp_path: Path):

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 from pipeline.build import build
 from pipeline.checks.conformance import Report
+from pipeline.publish import publish
 from pipeline.render.epub import has_conformance_claim
 
-from .conftest import copy_sample
+from .conftest import Checked, copy_sample
 
 
 def test_the_sample_passes_every_checker(sample_report: Report):
@@ -33,9 +35,27 @@ def test_the_report_is_written_as_json(sample_report: Report):
     assert epub["checkers"] == ["epubcheck", "ace"] and epub["findings"] == 0
 
 
-def test_a_passing_epub_declares_its_conformance(sample_report: Report):
-    epub = next(p for p, kind in sample_report.files.items() if kind == "epub")
-    assert has_conformance_claim(epub)
+def test_check_changes_no_file_and_claims_nothing(sample_check: Checked):
+    assert {k: v for k, v in sample_check.after.items() if k != "report.json"} == {
+        k: v for k, v in sample_check.before.items() if k != "report.json"
+    }
+    epub = next(p for p, kind in sample_check.report.files.items() if kind == "epub")
+    assert not has_conformance_claim(epub)
+
+
+def test_publish_claims_conformance_in_a_passing_epub_and_a_rebuild_keeps_it(
+    sample_check: Checked, tmp_path: Path
+):
+    # A copy of the checked sample, with its cache: the build and the checks are reused.
+    project = tmp_path / "project"
+    shutil.copytree(sample_check.report.path.parent.parent, project)
+    done = publish(project)
+    assert done.build.rendered == () and not done.build.changed
+    epub = project / "output" / "de" / "willkommen-in-musterstadt.epub"
+    assert done.claimed == (epub,) and has_conformance_claim(epub)
+    assert done.report.passed
+    again = build(project)
+    assert not again.changed and has_conformance_claim(epub)
 
 
 def test_a_failing_page_fails_the_check_and_names_the_rule(tmp_path: Path):

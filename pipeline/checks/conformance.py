@@ -1,27 +1,30 @@
-"""Run every conformance checker on output/ and write output/report.json."""
+"""Run every conformance checker on output/ and write output/report.json; judge, never change."""
 
 from __future__ import annotations
 
+import functools
+import importlib.metadata
 import json
 import logging
 import tempfile
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline import atomic, clock
-from pipeline.checks import Finding
-from pipeline.checks.epub import check_epub, run_epubcheck
+from pipeline.cache import Cache, code_fingerprint, digest, file_sha
+from pipeline.checks import Finding, tools
+from pipeline.checks.epub import check_epub
 from pipeline.checks.html import check_html
 from pipeline.checks.pdf import check_pdf
 from pipeline.checks.verapdf import check_pdfs
 from pipeline.errors import PipelineError
 from pipeline.locks import locked
-from pipeline.render.epub import add_conformance_claim
+from pipeline.progress import Progress
 
 log = logging.getLogger(__name__)
-CHECKERS = {"html": ["axe", "reflow"], "pdf": ["pdfua"], "epub": ["epubcheck", "ace"]}
+CHECKERS = {"html": ["axe", "reflow"], "pdf": ["pdfua", "verapdf"], "epub": ["epubcheck", "ace"]}
 
 
 @dataclass(frozen=True)
@@ -54,57 +57,166 @@ def run_checks(
     output: Path,
     terminology: dict[str, object] | None = None,
     readability: dict[str, object] | None = None,
+    *,
+    cache: Cache | None = None,
+    progress: Progress | None = None,
 ) -> Report:
-    """Check every HTML page, PDF and EPUB in `output`; claim EPUB conformance where it holds.
+    """Check every HTML page, PDF and EPUB in `output`; write report.json, change nothing else.
 
+    A checker's result for a file is kept in `cache`, keyed by the file's hash and the
+    checkers' versions, so a file that did not change is not checked again.
     `terminology` (pipeline.review.terminology_report) and `readability`
     (pipeline.readability) are added to report.json as they are.
     """
     with locked(output, "another build or check of this output"):
-        return _run_checks(output, terminology, readability)
+        return _run_checks(output, terminology, readability, cache or Cache(None), progress)
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One checker run: its label, the files it judges and the cache key of each."""
+
+    label: str
+    paths: tuple[Path, ...]
+    keys: tuple[str, ...]
+    run: Callable[[list[Path]], list[Finding]]
 
 
 def _run_checks(
-    output: Path, terminology: dict[str, object] | None, readability: dict[str, object] | None
+    output: Path,
+    terminology: dict[str, object] | None,
+    readability: dict[str, object] | None,
+    cache: Cache,
+    progress: Progress | None,
 ) -> Report:
     files = _outputs(output)
     if not files:
         raise PipelineError("nothing to check; run `python -m pipeline build` first", output)
-    findings: list[Finding] = []
-    with tempfile.TemporaryDirectory() as scratch, ThreadPoolExecutor(max_workers=2) as pool:
-        jobs: list[Callable[[], list[Finding]]] = [
-            lambda: check_html([p for p, kind in files.items() if kind == "html"])
-        ]
-        jobs += [_pdf_job(p) for p, kind in files.items() if kind == "pdf"]
-        # veraPDF, the reference PDF/UA-1 validator, judges every PDF in one JVM.
-        jobs.append(lambda: check_pdfs([p for p, kind in files.items() if kind == "pdf"]))
-        jobs += [
-            _epub_job(p, Path(scratch) / str(i)) for i, p in enumerate(files) if files[p] == "epub"
-        ]
-        for result in pool.map(lambda job: job(), jobs):
-            findings += result
-    report = Report(output / "report.json", files, tuple(findings), terminology, readability)
-    atomic.write_text(
-        report.path, json.dumps(_as_json(report, output), indent=2, ensure_ascii=False)
+    shas = {path: file_sha(path) for path in files}
+    # An HTML page is judged with its styles and images: their hashes join its key.
+    resources = sorted(
+        file_sha(p)
+        for p in output.rglob("*")
+        if p.is_file() and p.suffix not in _NOT_RESOURCES and not p.name.startswith(".")
     )
+    version = checker_fingerprint()
+    findings: list[Finding] = []
+    todo: list[_Job] = []
+    with tempfile.TemporaryDirectory() as scratch:
+        for checker, kind, batch, run in _checkers(Path(scratch)):
+            missing: list[tuple[Path, str]] = []
+            for path in (p for p, k in files.items() if k == kind):
+                key = digest([version, checker, shas[path], resources if kind == "html" else []])
+                cached = cache.result(key)
+                if isinstance(cached, list):
+                    findings += [_finding(item, path) for item in cached]
+                else:
+                    missing.append((path, key))
+            # A batch runs in one browser or JVM; the others run file by file.
+            for group in [missing] if batch and missing else [[m] for m in missing]:
+                paths, keys = tuple(p for p, _ in group), tuple(k for _, k in group)
+                where = _relative(paths[0], output) if len(paths) == 1 else f"{len(paths)} files"
+                todo.append(_Job(f"{checker} {where}", paths, keys, run))
+        if progress:
+            progress.start("check", len(todo))
+        try:
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                futures = {pool.submit(job.run, list(job.paths)): job for job in todo}
+                for future in as_completed(futures):
+                    job = futures[future]
+                    found = future.result()
+                    for path, key in zip(job.paths, job.keys, strict=True):
+                        own = [f for f in found if _same(f.path, path)]
+                        cache.store_result(key, [_stored(f) for f in own])
+                    findings += found
+                    if progress:
+                        progress.advance(job.label)
+        finally:
+            if progress:
+                progress.done()
+    order = {path: index for index, path in enumerate(files)}
+    findings.sort(key=lambda f: (order.get(Path(f.path), len(order)), f.checker, f.rule))
+    report = Report(output / "report.json", files, tuple(findings), terminology, readability)
+    write_report(report, output)
     return report
 
 
-def _pdf_job(path: Path) -> Callable[[], list[Finding]]:
-    return lambda: check_pdf(path)
+def write_report(report: Report, output: Path) -> None:
+    """Write report.json, atomically."""
+    text = json.dumps(_as_json(report, output), indent=2, ensure_ascii=False)
+    atomic.write_text(report.path, text)
 
 
-def _epub_job(path: Path, workdir: Path) -> Callable[[], list[Finding]]:
-    def job() -> list[Finding]:
-        findings = check_epub(path, workdir)
-        if findings:
-            return findings
-        # The claim is declared only once EPUBCheck and Ace found nothing, and must keep it valid.
-        add_conformance_claim(path)
-        log.info("Declared EPUB Accessibility 1.1 conformance in %s", path)
-        return run_epubcheck(path, workdir)
+def check_epub_file(path: Path, cache: Cache, workdir: Path) -> list[Finding]:
+    """Run EPUBCheck and Ace on one EPUB and keep the result in the cache, as `check` would."""
+    key = digest([checker_fingerprint(), "epubcheck+ace", file_sha(path), []])
+    findings = check_epub(path, workdir)
+    cache.store_result(key, [_stored(f) for f in findings])
+    return findings
 
-    return job
+
+_NOT_RESOURCES = (".html", ".pdf", ".epub", ".json")
+
+
+def _checkers(
+    scratch: Path,
+) -> list[tuple[str, str, bool, Callable[[list[Path]], list[Finding]]]]:
+    """List each checker: its name, the kind of file it judges, whether it runs a batch."""
+
+    def epubs(paths: list[Path]) -> list[Finding]:
+        return [f for p in paths for f in check_epub(p, scratch / p.parent.name)]
+
+    return [
+        ("axe+reflow", "html", True, check_html),  # one Chromium for all pages
+        ("verapdf", "pdf", True, check_pdfs),  # one JVM for all PDFs
+        ("pdfua", "pdf", False, lambda paths: [f for p in paths for f in check_pdf(p)]),
+        ("epubcheck+ace", "epub", False, epubs),
+    ]
+
+
+def _relative(path: Path, output: Path) -> str:
+    try:
+        return str(path.relative_to(output))
+    except ValueError:
+        return str(path)
+
+
+def _same(found: str, path: Path) -> bool:
+    return Path(found).resolve() == path.resolve()
+
+
+def _stored(finding: Finding) -> dict[str, object]:
+    data = finding.to_dict()
+    del data["path"]  # the same file elsewhere gets the same findings
+    return data
+
+
+def _finding(item: dict[str, object], path: Path) -> Finding:
+    return Finding(path=str(path), **item)  # type: ignore[arg-type]
+
+
+@functools.cache
+def checker_fingerprint() -> str:
+    """Return the hash of the checkers' code and versions: a new one checks everything again."""
+    versions: list[object] = [code_fingerprint()]
+    for name in ("epubcheck", "opendataloader-pdf", "playwright"):
+        try:
+            versions.append(f"{name}={importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            versions.append(f"{name} missing")
+    for package in ("axe-core", "@daisy/ace-cli"):
+        try:
+            data = json.loads((tools.node_modules() / package / "package.json").read_text())
+            versions.append(f"{package}={data.get('version')}")
+        except (PipelineError, OSError, ValueError):
+            versions.append(f"{package} missing")
+    for locate in (tools.chromium, tools.java):
+        try:
+            found = Path(locate()).resolve()
+            versions.append([str(found), found.stat().st_size, found.stat().st_mtime_ns])
+        except (PipelineError, OSError):
+            versions.append("missing")
+    return digest(versions)
 
 
 def _outputs(output: Path) -> dict[Path, str]:

@@ -51,6 +51,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
     parser.add_argument("-v", "--verbose", action="store_true", help="log each step")
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress bar or progress lines"
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for group in (publish, translation, review, glossary, easy):
         group.add_commands(commands)

@@ -4,20 +4,41 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.cli.common import project_options, shown
+from pipeline.progress import Progress
+
+if TYPE_CHECKING:
+    from pipeline.build import BuildResult
+    from pipeline.checks.conformance import Report
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
     """Register build, check, publish and init."""
     for name, run, text in (
-        ("build", _build, "write every edition to output/"),
-        ("check", _check, "run the conformance checkers on output/, write output/report.json"),
-        ("publish", _publish, "build, then check"),
+        ("build", _build, "write every edition that changed to output/"),
+        ("check", _check, "judge output/ with the conformance checkers, write output/report.json"),
+        ("publish", _publish, "build, check, then claim conformance in each EPUB that passed"),
     ):
         command = commands.add_parser(name, help=text, description=text)
         project_options(command)
         command.set_defaults(run=run)
+        command.add_argument(
+            "--no-cache",
+            dest="use_cache",
+            action="store_false",
+            help="render and check everything again, without reading or writing .cache/",
+        )
+        if name != "check":
+            command.add_argument(
+                "-j",
+                "--jobs",
+                type=_jobs,
+                default=None,
+                metavar="N",
+                help="render in N worker processes (default: one per core)",
+            )
         if name == "check":
             command.add_argument(
                 "what",
@@ -37,34 +58,56 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     init.set_defaults(run=_init)
 
 
+def _jobs(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of workers, 1 or more, not {text!r}")
+    return int(text)
+
+
+def _progress(args: argparse.Namespace) -> Progress | None:
+    return None if args.quiet else Progress()
+
+
 def _build(args: argparse.Namespace) -> int:
     from pipeline.build import build
 
-    result = build(args.project, args.output)
-    for artifact in result.artifacts:
-        print(f"wrote {shown(artifact.path)}")
-    print(f"wrote {shown(result.landing)}")
+    result = build(
+        args.project,
+        args.output,
+        jobs=args.jobs,
+        use_cache=args.use_cache,
+        progress=_progress(args),
+    )
+    _print_build(result)
     return 0
 
 
+def _print_build(result: BuildResult) -> None:
+    if not result.changed:
+        print(f"{shown(result.output)} is up to date")
+        return
+    rendered = set(result.rendered)
+    for artifact in result.artifacts:
+        name = str(artifact.path.relative_to(result.output))
+        print(f"{'wrote' if name in rendered else 'kept '} {shown(artifact.path)}")
+    print(f"wrote {shown(result.landing)}")
+
+
 def _check(args: argparse.Namespace) -> int:
-    from pipeline.checks.conformance import run_checks
-    from pipeline.config import CONFIG_NAME, load_config
-    from pipeline.readability import readability
-    from pipeline.review import terminology_report
+    from pipeline.publish import check
 
     if getattr(args, "what", None) == "terms":
         return _check_terms(args)
-    output = args.output or args.project / "output"
-    has_config = (args.project / CONFIG_NAME).is_file()
-    publication = load_config(args.project) if has_config else None
-    scores = readability(publication) if publication else {}
-    terminology = terminology_report(publication) if publication else None
-    report = run_checks(output, terminology, dict(scores) if publication else None)
+    report = check(args.project, args.output, use_cache=args.use_cache, progress=_progress(args))
+    _print_report(report)
+    return 0 if report.passed else 1
+
+
+def _print_report(report: Report) -> None:
     for finding in report.findings:
         print(finding)
-    for edition, sections in scores.items():
-        for section in sections:  # hints, not findings
+    for edition, sections in (report.readability or {}).items():
+        for section in sections:  # type: ignore[attr-defined]  # hints, not findings
             print(
                 f"readability {edition}, {section['section'] or '-'}: Flesch-Amstad "
                 f"{section['flesch_amstad']}, Wiener Sachtextformel "
@@ -72,7 +115,6 @@ def _check(args: argparse.Namespace) -> int:
             )
     print(report.summary())
     print(f"wrote {shown(report.path)}")
-    return 0 if report.passed else 1
 
 
 def _check_terms(args: argparse.Namespace) -> int:
@@ -102,7 +144,20 @@ def _check_terms(args: argparse.Namespace) -> int:
 
 
 def _publish(args: argparse.Namespace) -> int:
-    return _build(args) or _check(args)
+    from pipeline.publish import publish
+
+    done = publish(
+        args.project,
+        args.output,
+        jobs=args.jobs,
+        use_cache=args.use_cache,
+        progress=_progress(args),
+    )
+    _print_build(done.build)
+    _print_report(done.report)
+    for path in done.claimed:
+        print(f"claimed EPUB Accessibility 1.1 conformance in {shown(path)}")
+    return 0 if done.report.passed else 1
 
 
 def _init(args: argparse.Namespace) -> int:

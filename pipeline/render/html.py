@@ -80,14 +80,20 @@ def format_label(kind: str, lang: str) -> str:
     return labels[kind]
 
 
-def write_assets(output: Path) -> None:
-    """Copy the stylesheets and fonts that every HTML page links to (into a fresh staging dir)."""
-    assets = output / "assets"
-    (assets / "fonts").mkdir(parents=True)
-    for name in ("style.css", "print.css", "easy.css"):
-        shutil.copyfile(TEMPLATES / name, assets / name)
+def asset_files() -> dict[str, Path]:
+    """Return the stylesheets and fonts every HTML page links to: name in assets/ -> file."""
+    files = {name: TEMPLATES / name for name in ("style.css", "print.css", "easy.css")}
     for font in sorted(FONTS.glob("*.ttf")) + [FONTS / "OFL.txt"]:
-        shutil.copyfile(font, assets / "fonts" / font.name)
+        files[f"fonts/{font.name}"] = font
+    return files
+
+
+def write_assets(output: Path) -> None:
+    """Copy the assets into output/assets/ (a fresh directory)."""
+    for name, source in asset_files().items():
+        target = output / "assets" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
 
 
 def body_html(document: Document) -> str:
