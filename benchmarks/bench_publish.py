@@ -37,10 +37,12 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         output = Path(scratch) / "output"
-        result = build(args.project, output)
+        result = build(args.project, output, use_cache=False)
         files = {a.kind: a.path for a in result.artifacts}
         stages: dict[str, Callable[[], object]] = {
-            "build (all formats, landing page)": lambda: build(args.project, output),
+            "build (all formats, landing page)": lambda: build(
+                args.project, output, use_cache=False
+            ),
             "check html (axe + reflow, 2 pages)": lambda: check_html(
                 [result.landing, files["html"]]
             ),

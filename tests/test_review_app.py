@@ -27,6 +27,19 @@ from pipeline.review import segment_id, status
 from .conftest import REPO, copy_project
 
 DOCS_IMAGES = REPO / "docs" / "images"
+
+
+def _screenshot(page: Page, name: str) -> None:
+    """Take the screenshot docs/reviewing.md shows; write it there only when asked to.
+
+    `PIPELINE_SCREENSHOTS=1 make test` renews docs/images/; otherwise a test run leaves the
+    repository as it was.
+    """
+    image = page.screenshot(full_page=True)
+    if os.environ.get("PIPELINE_SCREENSHOTS") == "1":
+        (DOCS_IMAGES / name).write_bytes(image)
+
+
 HEADING = "Was ist ein Integrationskonzept?"  # the first heading of the source
 PARAGRAPH = "Dazu hält es zunächst Grundsätzliches fest:"
 
@@ -169,7 +182,7 @@ def test_approve_by_keyboard_changes_only_that_entry(browser: Browser, app: App)
     assert changed_entries(before, path) == {f'msgid "{HEADING}"'}
     log = (app.project / "translations" / "history" / "tr.log").read_text(encoding="utf-8")
     assert f"\tapproved\t{segment_id(message)}\tAyşe Yılmaz\t" in log
-    page.screenshot(path=str(DOCS_IMAGES / "review-app-segment.png"), full_page=True)
+    _screenshot(page, "review-app-segment.png")
     page.context.close()
 
 
@@ -230,7 +243,7 @@ def test_a_stale_entry_shows_the_diff_and_keeps_its_approval_with_a_reason(
     page.get_by_role("link", name=re.compile("stale|veraltet")).first.click()
     expect(page.locator(".diff del")).to_contain_text("Integrationskonzeptes")
     expect(page.locator(".diff ins")).to_contain_text("Integrationskonzepts")
-    page.screenshot(path=str(DOCS_IMAGES / "review-app-stale.png"), full_page=True)
+    _screenshot(page, "review-app-stale.png")
     page.get_by_role("button", name=re.compile("Keep the approval|Freigabe behalten")).click()
     expect(page.locator("#flash.error")).to_be_visible()  # a reason is required
     page.locator("#comment").fill("Nur die Schreibweise des Genitivs")
@@ -262,7 +275,7 @@ def test_two_reviewers_on_one_segment_the_second_save_is_refused(browser: Browse
     expect(second.locator("#conflict-title")).to_be_focused()
     announced(second, re.compile("changed|geändert"))
     assert catalog(app, "uk")[PARAGRAPH].string == "Перша версія:"
-    second.screenshot(path=str(DOCS_IMAGES / "review-app-conflict.png"), full_page=True)
+    _screenshot(second, "review-app-conflict.png")
     first.context.close()
     second.context.close()
 
@@ -289,7 +302,7 @@ def test_arabic_fields_are_right_to_left(browser: Browser, app: App):
     page.get_by_role("button", name=re.compile("direction|Schreibrichtung")).click()
     expect(field).to_have_attribute("dir", "ltr")  # for a run of Latin text
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    page.screenshot(path=str(DOCS_IMAGES / "review-app-phone.png"), full_page=True)
+    _screenshot(page, "review-app-phone.png")
     page.context.close()
 
 
@@ -312,7 +325,7 @@ def test_every_page_has_no_axe_violations(browser: Browser, app: App, width: int
             violations[url] = [(v["id"], [n["target"] for n in v["nodes"]]) for v in found]
         if width == 1280 and url.endswith(("/", "/e/ar")):
             name = "start" if url.endswith("/") else "queue"
-            page.screenshot(path=str(DOCS_IMAGES / f"review-app-{name}.png"), full_page=True)
+            _screenshot(page, f"review-app-{name}.png")
     assert violations == {}
     page.context.close()
 
@@ -429,5 +442,5 @@ def test_the_app_makes_a_pack_and_imports_its_review_file_with_conflicts_side_by
     assert page.evaluate(AXE_RUN, AXE_TAGS)["violations"] == []
     after = {segment_id(m): m for m in read_catalog(path, "en-GB") if m.id}
     assert status(after[first]) == "approved" and status(after[second]) == "draft"
-    page.screenshot(path=str(DOCS_IMAGES / "review-app-import.png"), full_page=True)
+    _screenshot(page, "review-app-import.png")
     page.context.close()

@@ -139,7 +139,8 @@ def _keyboard_approve(page: Page, segment: str) -> None:
     page.keyboard.press("Enter")
     expect(page.locator(f"#seg-{segment} .chosen")).to_be_visible()
     assert page.evaluate("document.activeElement.className") == "chosen"
-    page.wait_for_function("document.getElementById('status').textContent.includes('Kaydedildi')")
+    # Not wait_for_function: its polling evaluates a string, which the pack's CSP forbids.
+    expect(page.locator("#status")).to_contain_text("Kaydedildi")
 
 
 def _keyboard_edit(page: Page, segment: str) -> str:
