@@ -9,12 +9,12 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline import atomic
+from pipeline import atomic, terms
 from pipeline.cache import Cache, code_fingerprint, digest, file_sha
 from pipeline.catalogs import template, translated_editions
 from pipeline.config import Edition, Publication, load_config
@@ -113,14 +113,15 @@ def _build(
         if edition.style == "easy":  # the linter's errors block the edition
             check_easy_sources(publication.root, edition.sources)
     termbase = load_termbase(publication)
-    glossary = used_concepts(termbase, document.ast["blocks"]) if termbase else []
-    pot = template(publication) if translated_editions(publication) else None
-    texts = {
-        e.id: edition_text(publication, e, document, glossary, pot)
-        if not e.own_text
-        else own_text(publication, e, termbase)
-        for e in publication.editions
-    }
+    with _known_words(publication, cache):
+        glossary = used_concepts(termbase, document.ast["blocks"]) if termbase else []
+        pot = template(publication) if translated_editions(publication) else None
+        texts = {
+            e.id: edition_text(publication, e, document, glossary, pot)
+            if not e.own_text
+            else own_text(publication, e, termbase)
+            for e in publication.editions
+        }
     planned = _plan(publication, texts)
     manifest = Manifest.read(output)
     found: dict[str, Path] = {}  # artifact name -> the file that holds it now
@@ -166,6 +167,23 @@ def _build(
         rendered=tuple(job.name for job in todo),
         changed=changed,
     )
+
+
+@contextmanager
+def _known_words(publication: Publication, cache: Cache) -> Iterator[None]:
+    """Keep what the term analyzers worked out (pipeline/terms.py) in the cache."""
+    langs = sorted({publication.source_language} | {e.lang for e in publication.editions})
+    keys = {lang: digest(["word keys", lang, code_fingerprint()]) for lang in langs}
+    sizes = {}
+    for lang, key in keys.items():
+        known = cache.result(key)
+        if isinstance(known, dict):
+            terms.remember_words(lang, known)
+        sizes[lang] = len(terms.known_words(lang))
+    yield
+    for lang, key in keys.items():
+        if len(terms.known_words(lang)) > sizes[lang]:
+            cache.store_result(key, terms.known_words(lang))
 
 
 def _plan(publication: Publication, texts: dict[str, EditionText]) -> list[_Job]:

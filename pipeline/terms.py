@@ -170,6 +170,20 @@ def analyzer(lang: str) -> Analyzer:
     return Analyzer(lang)
 
 
+def known_words(lang: str) -> dict[str, list[str]]:
+    """Return the keys the analyzer of a language has worked out, to keep for the next run."""
+    return {word: sorted(keys) for word, keys in analyzer(lang).cache.items()}
+
+
+def remember_words(lang: str, known: dict[str, list[str]]) -> None:
+    """Give the analyzer of a language the keys of an earlier run.
+
+    Loading a language's word list takes a second or two; with every word known, a build
+    that changed nothing never loads it.
+    """
+    analyzer(lang).cache.update({word: frozenset(keys) for word, keys in known.items()})
+
+
 class TermIndex:
     """The terms of one language, ready to be found in texts."""
 
