@@ -7,7 +7,7 @@ import multiprocessing
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
@@ -18,7 +18,7 @@ from pipeline import atomic, terms
 from pipeline.cache import Cache, code_fingerprint, digest, file_sha
 from pipeline.catalogs import template, translated_editions
 from pipeline.config import Edition, Publication, load_config
-from pipeline.easy.gate import check_easy_sources
+from pipeline.easy.gate import WAIVERS, check_easy_sources
 from pipeline.errors import PipelineError, os_reason
 from pipeline.glossary import load_termbase
 from pipeline.i18n import file_size, language_name
@@ -72,9 +72,60 @@ def build(
     cache = Cache(publication.root if use_cache else None)
     with output_lock(output):
         _restore(output)
+        inputs = Inputs.of(publication)
+        if cache.enabled and (unchanged := _up_to_date(output, inputs)) is not None:
+            return unchanged
         document = load_document(publication)
         _refuse_foreign(output)
-        return _build(publication, document, output, cache, jobs or os.cpu_count() or 1, progress)
+        workers = jobs or os.cpu_count() or 1
+        return _build(publication, document, output, cache, workers, progress, inputs)
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The files a build reads, with their hashes, and the hash of its code and config."""
+
+    fingerprint: str
+    files: dict[str, str]  # path relative to the project -> SHA-256
+
+    @classmethod
+    def of(cls, publication: Publication, images: Iterable[Path] = ()) -> Inputs:
+        """Hash the config, the sources, the glossary, the catalogs and the given images."""
+        root = publication.root
+        paths = {publication.config_path, *publication.sources, *images}
+        paths |= {s for e in publication.editions for s in e.sources}
+        paths |= {root / WAIVERS} if (root / WAIVERS).is_file() else set()
+        for folder in ("glossary", "translations"):
+            paths |= {p for p in (root / folder).rglob("*") if p.is_file()}
+        resolved = sorted({p.resolve() for p in paths})
+        files = {str(p.relative_to(root)): file_sha(p) for p in resolved if p.is_relative_to(root)}
+        fingerprint = digest([code_fingerprint(), publication], root)
+        return cls(fingerprint, files)
+
+
+def _up_to_date(output: Path, inputs: Inputs) -> BuildResult | None:
+    """Return the last build's result if nothing it read has changed and output/ is whole.
+
+    The quick path of a build that changed nothing: not even the sources are parsed.
+    """
+    manifest = Manifest.read(output)
+    recorded = manifest.inputs
+    if manifest.fingerprint != inputs.fingerprint or not recorded:
+        return None
+    root = output.parent
+    images = [root / name for name in recorded if name not in inputs.files]
+    try:
+        now = {**inputs.files, **{str(p.relative_to(root)): file_sha(p) for p in images}}
+    except OSError:  # an image was deleted
+        return None
+    if now != recorded or not manifest.intact(output):
+        return None
+    artifacts = []
+    for name in manifest.keys:
+        edition, _, file = name.partition("/")
+        artifacts.append(Artifact(edition, file.rsplit(".", 1)[-1], output / name))
+    log.info("%s is up to date", output)
+    return BuildResult(output, output / "index.html", tuple(artifacts), (), changed=False)
 
 
 def output_lock(output: Path) -> AbstractContextManager[None]:
@@ -107,6 +158,7 @@ def _build(
     cache: Cache,
     jobs: int,
     progress: Progress | None,
+    inputs: Inputs,
 ) -> BuildResult:
     # Every catalog is read and checked before the first file is written.
     for edition in publication.editions:
@@ -148,10 +200,16 @@ def _build(
             artifacts = [Artifact(j.edition.id, j.kind, output / j.name) for j in planned]
             entries = _landing_entries(publication, texts, artifacts, found)
             landing = html.render_landing(publication, entries).encode("utf-8")
-            new = Manifest.make(files, landing, {job.name: job.key for job in planned})
-            changed = not (new == manifest and manifest.intact(output))
+            images = {i.path for t in texts.values() for i in t.document.images}
+            read = Inputs.of(publication, images)
+            keys = {job.name: job.key for job in planned}
+            new = Manifest.make(files, landing, keys, read.files, inputs.fingerprint)
+            same = new.files == manifest.files and new.keys == manifest.keys
+            changed = not (same and manifest.intact(output))
             if changed:
                 _write_output(output, files, landing, new)
+            elif new != manifest:  # what it read changed, not what it writes
+                new.write(output)
     except OSError as exc:  # a full disk, a quota, a read-only file system
         where = Path(exc.filename) if exc.filename else output
         raise PipelineError(

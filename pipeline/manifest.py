@@ -28,6 +28,10 @@ class Manifest:
 
     files: dict[str, str] = field(default_factory=dict)
     keys: dict[str, str] = field(default_factory=dict)
+    # What the build read (pipeline.build.Inputs): project path -> SHA-256, and the hash of
+    # the code and config. Unchanged, a build need not even parse the sources.
+    inputs: dict[str, str] = field(default_factory=dict)
+    fingerprint: str = ""
 
     @classmethod
     def read(cls, output: Path) -> Manifest:
@@ -38,16 +42,26 @@ class Manifest:
             return cls()
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             return cls()
-        files, keys = data.get("files"), data.get("keys")
-        if not isinstance(files, dict) or not isinstance(keys, dict):
+        files, keys, inputs = data.get("files"), data.get("keys"), data.get("inputs", {})
+        if not (isinstance(files, dict) and isinstance(keys, dict) and isinstance(inputs, dict)):
             return cls()
         return cls(
-            {str(k): str(v) for k, v in files.items()}, {str(k): str(v) for k, v in keys.items()}
+            {str(k): str(v) for k, v in files.items()},
+            {str(k): str(v) for k, v in keys.items()},
+            {str(k): str(v) for k, v in inputs.items()},
+            str(data.get("fingerprint", "")),
         )
 
     @classmethod
-    def make(cls, files: dict[str, Path | bytes], landing: bytes, keys: dict[str, str]) -> Manifest:
-        """Describe the output a build would write."""
+    def make(
+        cls,
+        files: dict[str, Path | bytes],
+        landing: bytes,
+        keys: dict[str, str],
+        inputs: dict[str, str],
+        fingerprint: str,
+    ) -> Manifest:
+        """Describe the output a build would write, and what it read."""
         shas = {
             name: hashlib.sha256(source).hexdigest()
             if isinstance(source, bytes)
@@ -55,7 +69,7 @@ class Manifest:
             for name, source in files.items()
         }
         shas["index.html"] = hashlib.sha256(landing).hexdigest()
-        return cls(dict(sorted(shas.items())), dict(sorted(keys.items())))
+        return cls(dict(sorted(shas.items())), dict(sorted(keys.items())), inputs, fingerprint)
 
     def artifact(self, output: Path, name: str, key: str) -> Path | None:
         """Return output/<name> if it was built from `key` and is unchanged since."""
@@ -77,7 +91,8 @@ class Manifest:
 
     def replaced(self, name: str, path: Path) -> Manifest:
         """Return the manifest with a new hash for one file (after the conformance claim)."""
-        return Manifest({**self.files, name: file_sha(path)}, self.keys)
+        files = {**self.files, name: file_sha(path)}
+        return Manifest(files, self.keys, self.inputs, self.fingerprint)
 
     def write(self, output: Path) -> None:
         """Write the manifest into output/, atomically."""
@@ -87,6 +102,8 @@ class Manifest:
                 "made_by": "python -m pipeline build",
                 "files": self.files,
                 "keys": self.keys,
+                "inputs": self.inputs,
+                "fingerprint": self.fingerprint,
             },
             indent=1,
         )
