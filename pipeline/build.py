@@ -17,8 +17,8 @@ from typing import Any
 from pipeline import atomic, terms
 from pipeline.cache import Cache, code_fingerprint, digest, file_sha
 from pipeline.catalogs import template, translated_editions
+from pipeline.checks.easy_gate import WAIVERS, check_easy_sources
 from pipeline.config import Edition, Publication, load_config
-from pipeline.easy.gate import WAIVERS, check_easy_sources
 from pipeline.errors import PipelineError, os_reason
 from pipeline.glossary import load_termbase
 from pipeline.i18n import file_size, language_name

@@ -43,7 +43,7 @@ def check(
     progress: Progress | None = None,
 ) -> Report:
     """Judge output/ with every checker; write report.json and change no other file."""
-    from pipeline.readability import readability
+    from pipeline.checks.readability import readability
     from pipeline.review import terminology_report
 
     output = output or root / "output"

@@ -419,7 +419,7 @@ def test_init_into_a_file_is_one_clear_error(tmp_path: Path, capsys: pytest.Capt
     ],
 )
 def test_a_bad_waiver_names_its_line(tmp_path: Path, waiver: str, expected: str):
-    from pipeline.easy.gate import WAIVERS, load_waivers
+    from pipeline.checks.easy_gate import WAIVERS, load_waivers
 
     (tmp_path / WAIVERS).write_text(f"# waivers\n[[waiver]]\n{waiver}\n", encoding="utf-8")
     with pytest.raises(PipelineError) as error:

@@ -66,7 +66,7 @@ def run_checks(
     A checker's result for a file is kept in `cache`, keyed by the file's hash and the
     checkers' versions, so a file that did not change is not checked again.
     `terminology` (pipeline.review.terminology_report) and `readability`
-    (pipeline.readability) are added to report.json as they are.
+    (pipeline.checks.readability) are added to report.json as they are.
     """
     with locked(output, "another build or check of this output"):
         return _run_checks(output, terminology, readability, cache or Cache(None), progress)
