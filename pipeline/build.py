@@ -134,11 +134,16 @@ def output_lock(output: Path) -> AbstractContextManager[None]:
 
 
 def _restore(output: Path) -> None:
-    """Put back the last good output if a build was killed between the two renames."""
+    """Put back the last good output if a build was killed between the two renames.
+
+    A killed build may also have left its render directory; the lock says it is gone.
+    """
     old = output.with_name(f".{output.name}.old")
     if old.is_dir() and not output.exists():
         old.rename(output)
         log.warning("restored %s from the last good build, which a killed build left", output)
+    for stray in output.parent.glob(f".{output.name}.render-*"):
+        shutil.rmtree(stray, ignore_errors=True)
 
 
 @dataclass(frozen=True)
@@ -179,7 +184,7 @@ def _build(
     found: dict[str, Path] = {}  # artifact name -> the file that holds it now
     todo: list[_Job] = []
     for job in planned:
-        path = manifest.artifact(output, job.name, job.key)
+        path = manifest.artifact(output, job.name, job.key) if cache.enabled else None
         cached = cache.files(job.key) if path is None else None
         if path is None and cached is not None:
             path = cached.get(job.name.rsplit("/", 1)[1])
