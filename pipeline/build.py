@@ -73,7 +73,8 @@ def build(
     with output_lock(output):
         _restore(output)
         inputs = Inputs.of(publication)
-        if cache.enabled and (unchanged := _up_to_date(output, inputs)) is not None:
+        unchanged = _up_to_date(publication.root, output, inputs) if cache.enabled else None
+        if unchanged is not None:
             return unchanged
         document = load_document(publication)
         _refuse_foreign(output)
@@ -98,21 +99,24 @@ class Inputs:
         for folder in ("glossary", "translations"):
             paths |= {p for p in (root / folder).rglob("*") if p.is_file()}
         resolved = sorted({p.resolve() for p in paths})
-        files = {str(p.relative_to(root)): file_sha(p) for p in resolved if p.is_relative_to(root)}
+        try:
+            inside = [p for p in resolved if p.is_relative_to(root) and p.is_file()]
+            files = {str(p.relative_to(root)): file_sha(p) for p in inside}
+        except OSError:  # unreadable: the full build names the file and what to do
+            return cls("", {})
         fingerprint = digest([code_fingerprint(), publication], root)
         return cls(fingerprint, files)
 
 
-def _up_to_date(output: Path, inputs: Inputs) -> BuildResult | None:
+def _up_to_date(root: Path, output: Path, inputs: Inputs) -> BuildResult | None:
     """Return the last build's result if nothing it read has changed and output/ is whole.
 
     The quick path of a build that changed nothing: not even the sources are parsed.
     """
     manifest = Manifest.read(output)
     recorded = manifest.inputs
-    if manifest.fingerprint != inputs.fingerprint or not recorded:
+    if not inputs.fingerprint or manifest.fingerprint != inputs.fingerprint or not recorded:
         return None
-    root = output.parent
     images = [root / name for name in recorded if name not in inputs.files]
     try:
         now = {**inputs.files, **{str(p.relative_to(root)): file_sha(p) for p in images}}
