@@ -199,6 +199,7 @@ def _build(
     if progress:
         progress.start("build", len(todo))
     try:
+        output.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(prefix=f".{output.name}.render-", dir=output.parent) as s:
             scratch = Path(s)
             for job, path in _render(publication, texts, todo, scratch, jobs, progress):
