@@ -2,8 +2,8 @@
 
 `build` (pipeline/build.py) writes output/; `check` judges it and writes only its report;
 `publish` does both and then claims conformance in each EPUB that passed, which is the only
-change made to a checked file: the claimed EPUB is checked again by EPUBCheck before it
-replaces the unclaimed one. The CLI parses arguments and prints; it sequences nothing.
+change made to a checked file: EPUBCheck checks the claimed EPUB again before it replaces
+the unclaimed one. The CLI parses arguments and prints; it sequences nothing.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pipeline import atomic
 from pipeline.build import BuildResult, build, output_lock
 from pipeline.cache import Cache, code_fingerprint, digest, file_sha
 from pipeline.checks import Finding
-from pipeline.checks.conformance import Report, check_epub_file, run_checks, write_report
+from pipeline.checks.conformance import Report, recheck_claimed_epub, run_checks, write_report
 from pipeline.config import CONFIG_NAME, load_config
 from pipeline.manifest import Manifest
 from pipeline.progress import Progress
@@ -87,7 +87,7 @@ def claim_conformance(
 ) -> tuple[tuple[Path, ...], list[Finding]]:
     """Declare conformance in each EPUB without findings; return them and any new finding.
 
-    The claim is made on a copy, which EPUBCheck and Ace check again; only a copy that passes
+    The claim is made on a copy, which EPUBCheck checks again; only a copy that passes
     replaces the EPUB, and the manifest records its new hash so that the next build keeps it.
     """
     failed = {Path(f.path).resolve() for f in report.findings}
@@ -107,7 +107,7 @@ def claim_conformance(
             copy.parent.mkdir(parents=True)
             copy.write_bytes(path.read_bytes())
             add_conformance_claim(copy)
-            found = check_epub_file(copy, cache, Path(scratch) / f"{path.parent.name}-check")
+            found = recheck_claimed_epub(copy, cache, Path(scratch) / f"{path.parent.name}-check")
             if found:
                 findings += [replace(f, path=str(path)) for f in found]
                 continue
