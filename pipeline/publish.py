@@ -10,20 +10,23 @@ from __future__ import annotations
 
 import logging
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TypeVar, cast
 
 from pipeline import atomic
-from pipeline.build import BuildResult, build, output_lock
-from pipeline.cache import Cache, code_fingerprint, digest, file_sha
+from pipeline.build import BuildResult, Inputs, build, output_lock
+from pipeline.cache import Cache, digest
 from pipeline.checks import Finding
 from pipeline.checks.conformance import Report, recheck_claimed_epub, run_checks, write_report
-from pipeline.config import CONFIG_NAME, load_config
+from pipeline.config import CONFIG_NAME, Publication, load_config
 from pipeline.manifest import Manifest
 from pipeline.progress import Progress
 from pipeline.render.epub import add_conformance_claim, has_conformance_claim
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -43,24 +46,37 @@ def check(
     progress: Progress | None = None,
 ) -> Report:
     """Judge output/ with every checker; write report.json and change no other file."""
-    from pipeline.checks.readability import readability
     from pipeline.review import terminology_report
 
     output = output or root / "output"
     publication = load_config(root) if (root / CONFIG_NAME).is_file() else None
     cache = Cache(publication.root if publication and use_cache else None)
     scores: dict[str, object] | None = None
+    terminology: dict[str, object] | None = None
     if publication:
-        sources = [*publication.sources, *(s for e in publication.editions for s in e.sources)]
-        key = digest(
-            ["readability", code_fingerprint(), publication.editions, *map(file_sha, sources)]
-        )
-        scores = cache.result(key)
-        if not isinstance(scores, dict):
-            scores = dict(readability(publication))
-            cache.store_result(key, scores)
-    terminology = terminology_report(publication) if publication else None
+        # Both read only the config, sources, glossary and catalogs: kept while those last.
+        inputs = Inputs.of(publication)
+        kept = cache if inputs.fingerprint else Cache(None)  # unreadable: work it out anew
+        scores = _kept(kept, ["readability", inputs], lambda: _scores(publication))
+        terminology = _kept(kept, ["terminology", inputs], lambda: terminology_report(publication))
     return run_checks(output, terminology, scores, cache=cache, progress=progress)
+
+
+def _scores(publication: Publication) -> dict[str, object]:
+    from pipeline.checks.readability import readability
+
+    return dict(readability(publication))
+
+
+def _kept(cache: Cache, what: list[object], make: Callable[[], T]) -> T:
+    """Return a result kept in the cache for `what`, or make and keep it."""
+    key = digest(what)
+    kept = cache.result(key)
+    if isinstance(kept, dict) and "value" in kept:
+        return cast(T, kept["value"])
+    value = make()
+    cache.store_result(key, {"value": value})
+    return value
 
 
 def publish(

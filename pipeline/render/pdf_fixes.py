@@ -23,6 +23,7 @@ import pikepdf
 from pipeline.render.pdf_actualtext import fix_right_to_left_text
 from pipeline.render.pdf_text import (
     element_text,
+    element_texts,
     form_xobjects,
     is_struct_element,
     iter_elements,
@@ -105,14 +106,18 @@ def stable_image_names(pdf: pikepdf.Pdf) -> None:
     if not renames:
         return
     done: set[object] = set()
+    new_names = set(renames.values())
     for owner in owners:
         xobjects = owner.get("/Resources", pikepdf.Dictionary()).get("/XObject")
-        if isinstance(xobjects, pikepdf.Dictionary) and object_key(xobjects) not in done:
+        if not isinstance(xobjects, pikepdf.Dictionary):
+            continue
+        if object_key(xobjects) not in done:  # resources may be shared between pages
             done.add(object_key(xobjects))
             for name in [str(n) for n in xobjects.keys() if str(n) in renames]:
                 xobjects[renames[name]] = xobjects[name]
                 del xobjects[name]
-        _rename_in_content(pdf, owner, renames)
+        if any(str(n) in new_names for n in xobjects.keys()):  # only a page that shows one
+            _rename_in_content(pdf, owner, renames)
 
 
 def _rename_in_content(pdf: pikepdf.Pdf, owner: pikepdf.Object, renames: dict[str, str]) -> None:
@@ -315,6 +320,7 @@ def _set_span_languages(doc: _Doc, lang_spans: Sequence[tuple[str, str]]) -> Non
     spans = _non_leaf_spans(doc)
     used: set[object] = set()
     position = 0
+    by_text: dict[str, list[pikepdf.Object]] | None = None  # made when first needed
     for lang, text in lang_spans:
         expected = _match_key(text)
         if not expected:
@@ -324,7 +330,11 @@ def _set_span_languages(doc: _Doc, lang_spans: Sequence[tuple[str, str]]) -> Non
         if match is None:
             # Text in another language that fills a whole element (an untranslated
             # heading or paragraph) has no Span of its own: the element takes /Lang.
-            element = _find_element(doc, expected, used)
+            if by_text is None:
+                by_text = {}
+                for each, whole in element_texts(doc.root, doc.texts, doc.pages):
+                    by_text.setdefault(_match_key(whole), []).append(each)
+            element = _find_element(by_text, expected, used)
             if element is None:
                 LOG.warning("no PDF struct element found for lang=%s span %r", lang, text)
                 continue
@@ -342,6 +352,9 @@ def _find_span(
 ) -> tuple[int, list[_Span]] | None:
     """Find the first match at or after `position`; return the next position."""
     for start in range(position, len(spans)):
+        key = spans[start].key
+        if not key or not expected.startswith(key.rstrip("".join(_HYPHENS)) or key):
+            continue  # cannot begin the text: the quick test that keeps this linear
         if object_key(spans[start].element) in used:
             continue
         parts = _consume(spans, start, expected, used)
@@ -351,10 +364,12 @@ def _find_span(
     return None
 
 
-def _find_element(doc: _Doc, expected: str, used: set[object]) -> pikepdf.Object | None:
-    """Find the outermost struct element whose whole text is `expected`."""
-    for element in iter_elements(doc.root):
-        if object_key(element) not in used and _match_key(doc.text(element)) == expected:
+def _find_element(
+    by_text: dict[str, list[pikepdf.Object]], expected: str, used: set[object]
+) -> pikepdf.Object | None:
+    """Find the outermost struct element whose whole text is `expected`, not used yet."""
+    for element in by_text.get(expected, []):  # in reading order: outer ones first
+        if object_key(element) not in used:
             return element
     return None
 

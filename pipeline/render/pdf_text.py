@@ -293,6 +293,42 @@ def element_text(
     return "".join(parts)
 
 
+def element_texts(
+    node: pikepdf.Object,
+    texts: dict[tuple[int, int], str],
+    pages: dict[object, int],
+) -> list[tuple[pikepdf.Object, str]]:
+    """Return every struct element below `node` with its text, in reading order.
+
+    One pass over the tree: each text is made once from its kids' (element_text per element
+    would read every MCID once per ancestor).
+    """
+    result: list[tuple[pikepdf.Object, str]] = []
+
+    def visit(element: pikepdf.Object) -> str:
+        at = len(result)
+        result.append((element, ""))
+        page = _page_of(element, pages, None)
+        parts: list[str] = []
+        for kid in struct_kids(element):
+            if isinstance(kid, int):
+                parts.append(texts.get((page, kid), "") if page is not None else "")
+            elif is_struct_element(kid):
+                parts.append(visit(kid))
+            elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
+                kid_page = _page_of(kid, pages, page)
+                if kid_page is not None:
+                    parts.append(texts.get((kid_page, int(kid.MCID)), ""))
+        text = "".join(parts)
+        result[at] = (element, text)
+        return text
+
+    for kid in struct_kids(node):
+        if is_struct_element(kid):
+            visit(kid)
+    return result
+
+
 def _page_of(obj: pikepdf.Object, pages: dict[object, int], default: int | None) -> int | None:
     page = obj.get("/Pg")
     return pages.get(_key(page), default) if page is not None else default
