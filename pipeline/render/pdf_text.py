@@ -279,18 +279,7 @@ def element_text(
     pages: dict[object, int],
 ) -> str:
     """Return the text of a struct element from the MCIDs it contains."""
-    page = _page_of(element, pages, None)
-    parts: list[str] = []
-    for kid in struct_kids(element):
-        if isinstance(kid, int):
-            parts.append(texts.get((page, kid), "") if page is not None else "")
-        elif is_struct_element(kid):
-            parts.append(element_text(kid, texts, pages))
-        elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
-            kid_page = _page_of(kid, pages, page)
-            if kid_page is not None:
-                parts.append(texts.get((kid_page, int(kid.MCID)), ""))
-    return "".join(parts)
+    return _text(element, texts, pages, None)
 
 
 def element_texts(
@@ -303,30 +292,37 @@ def element_texts(
     One pass over the tree: each text is made once from its kids' (element_text per element
     would read every MCID once per ancestor).
     """
-    result: list[tuple[pikepdf.Object, str]] = []
-
-    def visit(element: pikepdf.Object) -> str:
-        at = len(result)
-        result.append((element, ""))
-        page = _page_of(element, pages, None)
-        parts: list[str] = []
-        for kid in struct_kids(element):
-            if isinstance(kid, int):
-                parts.append(texts.get((page, kid), "") if page is not None else "")
-            elif is_struct_element(kid):
-                parts.append(visit(kid))
-            elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
-                kid_page = _page_of(kid, pages, page)
-                if kid_page is not None:
-                    parts.append(texts.get((kid_page, int(kid.MCID)), ""))
-        text = "".join(parts)
-        result[at] = (element, text)
-        return text
-
+    found: list[tuple[pikepdf.Object, str]] = []
     for kid in struct_kids(node):
         if is_struct_element(kid):
-            visit(kid)
-    return result
+            _text(kid, texts, pages, found)
+    return found
+
+
+def _text(
+    element: pikepdf.Object,
+    texts: dict[tuple[int, int], str],
+    pages: dict[object, int],
+    found: list[tuple[pikepdf.Object, str]] | None,
+) -> str:
+    at = len(found) if found is not None else 0
+    if found is not None:
+        found.append((element, ""))  # its place in reading order, before its kids
+    page = _page_of(element, pages, None)
+    parts: list[str] = []
+    for kid in struct_kids(element):
+        if isinstance(kid, int):
+            parts.append(texts.get((page, kid), "") if page is not None else "")
+        elif is_struct_element(kid):
+            parts.append(_text(kid, texts, pages, found))
+        elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
+            kid_page = _page_of(kid, pages, page)
+            if kid_page is not None:
+                parts.append(texts.get((kid_page, int(kid.MCID)), ""))
+    text = "".join(parts)
+    if found is not None:
+        found[at] = (element, text)
+    return text
 
 
 def _page_of(obj: pikepdf.Object, pages: dict[object, int], default: int | None) -> int | None:
