@@ -7,7 +7,7 @@ import multiprocessing
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
@@ -90,10 +90,10 @@ class Inputs:
     files: dict[str, str]  # path relative to the project -> SHA-256
 
     @classmethod
-    def of(cls, publication: Publication, images: Iterable[Path] = ()) -> Inputs:
-        """Hash the config, the sources, the glossary, the catalogs and the given images."""
+    def of(cls, publication: Publication) -> Inputs:
+        """Hash the config, the sources, the glossary and the catalogs."""
         root = publication.root
-        paths = {publication.config_path, *publication.sources, *images}
+        paths = {publication.config_path, *publication.sources}
         paths |= {s for e in publication.editions for s in e.sources}
         paths |= {root / WAIVERS} if (root / WAIVERS).is_file() else set()
         for folder in ("glossary", "translations"):
@@ -210,10 +210,9 @@ def _build(
             artifacts = [Artifact(j.edition.id, j.kind, output / j.name) for j in planned]
             entries = _landing_entries(publication, texts, artifacts, found)
             landing = html.render_landing(publication, entries).encode("utf-8")
-            images = {i.path for t in texts.values() for i in t.document.images}
-            read = Inputs.of(publication, images)
+            read = {**inputs.files, **_image_hashes(publication.root, texts)}  # hashed once
             keys = {job.name: job.key for job in planned}
-            new = Manifest.make(files, landing, keys, read.files, inputs.fingerprint)
+            new = Manifest.make(files, landing, keys, read, inputs.fingerprint)
             same = new.files == manifest.files and new.keys == manifest.keys
             changed = not (same and manifest.intact(output))
             if changed:
@@ -235,6 +234,12 @@ def _build(
         rendered=tuple(job.name for job in todo),
         changed=changed,
     )
+
+
+def _image_hashes(root: Path, texts: dict[str, EditionText]) -> dict[str, str]:
+    """Hash the images the editions show, which only the parsed sources name."""
+    paths = {i.path.resolve() for t in texts.values() for i in t.document.images}
+    return {str(p.relative_to(root)): file_sha(p) for p in sorted(paths) if p.is_relative_to(root)}
 
 
 @contextmanager

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pipeline.cli.common import project_options, shown
 from pipeline.progress import Progress
@@ -68,16 +68,15 @@ def _progress(args: argparse.Namespace) -> Progress | None:
     return None if args.quiet else Progress()
 
 
+def _run_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The options build and publish share: workers, cache, progress."""
+    return {"jobs": args.jobs, "use_cache": args.use_cache, "progress": _progress(args)}
+
+
 def _build(args: argparse.Namespace) -> int:
     from pipeline.build import build
 
-    result = build(
-        args.project,
-        args.output,
-        jobs=args.jobs,
-        use_cache=args.use_cache,
-        progress=_progress(args),
-    )
+    result = build(args.project, args.output, **_run_options(args))
     _print_build(result)
     return 0
 
@@ -146,13 +145,7 @@ def _check_terms(args: argparse.Namespace) -> int:
 def _publish(args: argparse.Namespace) -> int:
     from pipeline.publish import publish
 
-    done = publish(
-        args.project,
-        args.output,
-        jobs=args.jobs,
-        use_cache=args.use_cache,
-        progress=_progress(args),
-    )
+    done = publish(args.project, args.output, **_run_options(args))
     _print_build(done.build)
     _print_report(done.report)
     for path in done.claimed:
