@@ -14,21 +14,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline import atomic, terms
+from pipeline import atomic
 from pipeline.cache import Cache, code_fingerprint, digest, file_sha
-from pipeline.catalogs import template, translated_editions
-from pipeline.checks.easy_gate import WAIVERS, check_easy_sources
+from pipeline.checks.easy_gate import WAIVERS
 from pipeline.config import Edition, Publication, load_config
+from pipeline.easy.config import CONFIG_NAME as EASY_CONFIG
 from pipeline.errors import PipelineError, os_reason
-from pipeline.glossary import load_termbase
 from pipeline.i18n import file_size, language_name
-from pipeline.localize import EditionText, edition_text, own_text
+from pipeline.localize import EditionText
 from pipeline.locks import locked
 from pipeline.manifest import OUTPUT_MARKER, Manifest
 from pipeline.progress import Progress
 from pipeline.render import epub, html
-from pipeline.source import Document, load_document
-from pipeline.wordlist import used_concepts
+from pipeline.source import Document
+from pipeline.texts import Text, edition_texts
 
 log = logging.getLogger(__name__)
 
@@ -76,10 +75,27 @@ def build(
         unchanged = _up_to_date(publication.root, output, inputs) if cache.enabled else None
         if unchanged is not None:
             return unchanged
-        document = load_document(publication)
-        _refuse_foreign(output)
-        workers = jobs or os.cpu_count() or 1
-        return _build(publication, document, output, cache, workers, progress, inputs)
+        with _workers(jobs or os.cpu_count() or 1) as pool:
+            return _build(publication, output, cache, pool, progress, inputs)
+
+
+@contextmanager
+def _workers(jobs: int) -> Iterator[ProcessPoolExecutor | None]:
+    """Start the worker processes (none for one job) that make the texts and render.
+
+    They start at once and import the renderers while the main process reads the inputs.
+    """
+    if jobs <= 1:
+        yield None
+        return
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_import_renderers) as pool:
+        pool.submit(int)  # a fork pool starts all its processes with the first task
+        yield pool
+
+
+def _import_renderers() -> None:
+    from pipeline.render import pdf  # noqa: F401 - WeasyPrint and pikepdf take a second
 
 
 @dataclass(frozen=True)
@@ -95,7 +111,7 @@ class Inputs:
         root = publication.root
         paths = {publication.config_path, *publication.sources}
         paths |= {s for e in publication.editions for s in e.sources}
-        paths |= {root / WAIVERS} if (root / WAIVERS).is_file() else set()
+        paths |= {root / name for name in (WAIVERS, EASY_CONFIG) if (root / name).is_file()}
         for folder in ("glossary", "translations"):
             paths |= {p for p in (root / folder).rglob("*") if p.is_file()}
         resolved = sorted({p.resolve() for p in paths})
@@ -162,28 +178,17 @@ class _Job:
 
 def _build(
     publication: Publication,
-    document: Document,
     output: Path,
     cache: Cache,
-    jobs: int,
+    pool: ProcessPoolExecutor | None,
     progress: Progress | None,
     inputs: Inputs,
 ) -> BuildResult:
     # Every catalog is read and checked before the first file is written.
-    for edition in publication.editions:
-        if edition.style == "easy":  # the linter's errors block the edition
-            check_easy_sources(publication.root, edition.sources)
-    termbase = load_termbase(publication)
-    with _known_words(publication, cache):
-        glossary = used_concepts(termbase, document.ast["blocks"]) if termbase else []
-        pot = template(publication) if translated_editions(publication) else None
-        texts = {
-            e.id: edition_text(publication, e, document, glossary, pot)
-            if not e.own_text
-            else own_text(publication, e, termbase)
-            for e in publication.editions
-        }
-    planned = _plan(publication, texts)
+    made = edition_texts(publication, inputs.files, cache, pool)
+    _refuse_foreign(output)
+    texts = {edition: text.text for edition, text in made.items()}
+    planned = _plan(publication, made)
     manifest = Manifest.read(output)
     found: dict[str, Path] = {}  # artifact name -> the file that holds it now
     todo: list[_Job] = []
@@ -202,7 +207,7 @@ def _build(
         output.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(prefix=f".{output.name}.render-", dir=output.parent) as s:
             scratch = Path(s)
-            for job, path in _render(publication, texts, todo, scratch, jobs, progress):
+            for job, path in _render(publication, texts, todo, scratch, pool, progress):
                 cache.store_files(job.key, {path.name: path})
                 found[job.name] = path
             files = _static_files(publication, texts)
@@ -242,35 +247,18 @@ def _image_hashes(root: Path, texts: dict[str, EditionText]) -> dict[str, str]:
     return {str(p.relative_to(root)): file_sha(p) for p in sorted(paths) if p.is_relative_to(root)}
 
 
-@contextmanager
-def _known_words(publication: Publication, cache: Cache) -> Iterator[None]:
-    """Keep what the term analyzers worked out (pipeline/terms.py) in the cache."""
-    langs = sorted({publication.source_language} | {e.lang for e in publication.editions})
-    keys = {lang: digest(["word keys", lang, code_fingerprint()]) for lang in langs}
-    sizes = {}
-    for lang, key in keys.items():
-        known = cache.result(key)
-        if isinstance(known, dict):
-            terms.remember_words(lang, known)
-        sizes[lang] = len(terms.known_words(lang))
-    yield
-    for lang, key in keys.items():
-        if len(terms.known_words(lang)) > sizes[lang]:
-            cache.store_result(key, terms.known_words(lang))
-
-
-def _plan(publication: Publication, texts: dict[str, EditionText]) -> list[_Job]:
+def _plan(publication: Publication, texts: dict[str, Text]) -> list[_Job]:
     """List every artifact with the key of everything it depends on."""
     planned = []
     for edition in publication.editions:
-        text = texts[edition.id]
+        text = texts[edition.id].text
         images = [i.data if i.data is not None else file_sha(i.path) for i in text.document.images]
         for kind in edition.formats:
             inputs = {
                 "code": code_fingerprint(),
                 "kind": kind,
                 "edition": edition,
-                "text": text,
+                "text": texts[edition.id].key,
                 "images": images,
                 "languages": _language_links(publication, edition) if kind == "html" else [],
             }
@@ -284,38 +272,37 @@ def _render(
     texts: dict[str, EditionText],
     todo: list[_Job],
     scratch: Path,
-    jobs: int,
+    pool: ProcessPoolExecutor | None,
     progress: Progress | None,
 ) -> Iterator[tuple[_Job, Path]]:
-    """Render the artifacts in `todo` into `scratch`, in worker processes; yield each file."""
+    """Render the artifacts in `todo` into `scratch`, in the worker processes; yield each file."""
     if not todo:
         return
     html.write_assets(scratch)
     for edition in {job.edition.id: job.edition for job in todo}.values():
         _copy_media(texts[edition.id].document, scratch / edition.id)
-    tasks = [(publication, j.edition, j.kind, texts[j.edition.id], scratch) for j in todo]
-    if jobs <= 1 or len(todo) == 1:
-        results: Iterator[Path] = (render_artifact(*task) for task in tasks)
-        for job, path in zip(todo, results, strict=True):
+    tasks = {j.name: (publication, j.edition, j.kind, texts[j.edition.id], scratch) for j in todo}
+    if pool is None:
+        for job in todo:
+            path = render_artifact(*tasks[job.name])
             if progress:
                 progress.advance(job.name)
             yield job, path
         return
-    # fork: the workers start with the modules and texts already in memory.
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(min(jobs, len(todo)), mp_context=context) as pool:
-        futures = {
-            pool.submit(render_artifact, *task): job for task, job in zip(tasks, todo, strict=True)
-        }
-        done: dict[str, Path] = {}
-        for future in as_completed(futures):
-            job = futures[future]
-            done[job.name] = future.result()
-            if progress:
-                progress.advance(job.name)
-        # In plan order, so that what follows does not depend on which worker was first.
-        for job in todo:
-            yield job, done[job.name]
+    # The slowest first (PDFs, longest texts), so that no worker is left with one at the end.
+    slowest = sorted(
+        todo, key=lambda j: (j.kind != "pdf", -len(texts[j.edition.id].document.ast["blocks"]))
+    )
+    futures = {pool.submit(render_artifact, *tasks[job.name]): job for job in slowest}
+    done: dict[str, Path] = {}
+    for future in as_completed(futures):
+        job = futures[future]
+        done[job.name] = future.result()
+        if progress:
+            progress.advance(job.name)
+    # In plan order, so that what follows does not depend on which worker was first.
+    for job in todo:
+        yield job, done[job.name]
 
 
 def render_artifact(

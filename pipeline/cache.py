@@ -16,6 +16,7 @@ import importlib.metadata
 import json
 import logging
 import os
+import pickle
 import shutil
 import tempfile
 from collections.abc import Mapping
@@ -95,6 +96,7 @@ class Cache:
 
     def __init__(self, root: Path | None):
         self.root = root / CACHE_DIR / "pipeline" if root is not None else None
+        self.unwritable = False
 
     @property
     def enabled(self) -> bool:
@@ -143,6 +145,31 @@ class Cache:
         """Store a JSON-serialisable result under a key."""
         self._write_entry(key, {"result": result})
 
+    # Values -----------------------------------------------------------------
+
+    def value(self, key: str) -> Any | None:
+        """Return a stored Python value (such as an edition's text), verified, or None."""
+        files = self.files(f"{key}.value")
+        if files is None or "value" not in files:
+            return None
+        try:
+            # Our own pickle: the object's hash was verified, and .cache/ is never shared.
+            return pickle.loads(files["value"].read_bytes())
+        except Exception:  # noqa: BLE001 - a value of an older layout: make it again
+            log.warning("cache: %s cannot be read; it is made again", files["value"])
+            return None
+
+    def store_value(self, key: str, value: object) -> None:
+        """Store a Python value under a key."""
+        if self.root is None:
+            return
+        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        sha = hashlib.sha256(data).hexdigest()
+        target = self._object(sha)
+        if not target.is_file():
+            self._write(target, lambda temp: temp.write_bytes(data))
+        self._write_entry(f"{key}.value", {"files": {"value": sha}})
+
     # Storage ----------------------------------------------------------------
 
     def _object(self, sha: str) -> Path:
@@ -190,4 +217,7 @@ class Cache:
             finally:
                 Path(name).unlink(missing_ok=True)
         except OSError as exc:
-            log.warning("cache: cannot write %s (%s); going on without it", target, exc)
+            # Said once, and quietly: a full disk stops the build with its own message.
+            if not self.unwritable:
+                log.info("cache: cannot write %s (%s); going on without it", target, exc)
+            self.unwritable = True

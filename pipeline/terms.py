@@ -22,6 +22,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -196,6 +197,12 @@ class TermIndex:
             (concept, term, [t.keys for t in self.analyzer.tokens(term)])
             for concept, term in entries
         ]
+        # The terms by the keys of their first word: a text position is scored only against
+        # the terms that could start there.
+        self.starts: dict[str, list[int]] = defaultdict(list)
+        for number, (_, _, words) in enumerate(self.entries):
+            for key in words[0] if words else ():
+                self.starts[key].append(number)
 
     def find(self, text: str) -> list[Match]:
         """Return every term in a plain text, longest first where terms overlap."""
@@ -206,7 +213,7 @@ class TermIndex:
         while index < len(tokens):
             scored = [
                 (score, concept, term, len(words))
-                for concept, term, words in self.entries
+                for concept, term, words in self._candidates(tokens[index])
                 if words and (score := self._fit(tokens[index : index + len(words)], words))
             ]
             if not scored:
@@ -219,15 +226,28 @@ class TermIndex:
             index += length
         return matches
 
+    def _candidates(self, token: Token) -> list[tuple[Concept, str, list[frozenset[str]]]]:
+        # In the terms' order, so that the longest match is the same as if all were scored.
+        if self.endings:
+            return self.entries  # a term's word may be the start of any word
+        numbers = {n for key in token.keys for n in self.starts.get(key, ())}
+        if self.compounds:  # a term may be a compound's head: the end of a word's key
+            numbers |= {
+                n
+                for key in token.keys
+                for cut in range(_MODIFIER_MIN, len(key) - _HEAD_MIN + 1)
+                for n in self.starts.get(key[cut:], ())
+            }
+        return [self.entries[n] for n in sorted(numbers)]
+
     def _fit(self, tokens: list[Token], words: list[frozenset[str]]) -> tuple[int, ...]:
         # Longer terms beat shorter ones, a whole word beats a compound's last part.
         if len(tokens) < len(words):
             return ()
-        size = sum(len(min(keys, key=len)) for keys in words)
         if all(self._same(token.keys, keys) for token, keys in zip(tokens, words, strict=True)):
-            return (len(words), 1, size)
+            return (len(words), 1, _size(words))
         if self.compounds and len(words) == 1 and _is_head(words[0], tokens[0].keys):
-            return (1, 0, size)
+            return (1, 0, _size(words))
         return ()
 
     def _same(self, word: frozenset[str], term: frozenset[str]) -> bool:
@@ -235,6 +255,10 @@ class TermIndex:
             return True
         # Without a stemmer (Ukrainian), an ending the word list does not know: Дітценбаха.
         return self.endings and any(_ending(w, t) for w in word for t in term)
+
+
+def _size(words: list[frozenset[str]]) -> int:
+    return sum(len(min(keys, key=len)) for keys in words)
 
 
 def _is_head(term: frozenset[str], word: frozenset[str]) -> bool:

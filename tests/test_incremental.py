@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import shutil
 from pathlib import Path
@@ -92,13 +93,22 @@ def test_a_damaged_or_foreign_cache_entry_is_built_again(
     good = _outputs(first)
     objects = sorted((project / ".cache").rglob("objects/*/*"))
     entries = sorted((project / ".cache").rglob("entries/*/*.json"))
-    assert len(objects) == 3 and len(entries) == 3
+    # The artifacts' entries name files; kept texts are "KEY.value", check results "result".
+    artifacts = [e for e in entries if not e.name.endswith(".value.json")]
+    artifacts = [e for e in artifacts if "files" in json.loads(e.read_text())]
+    assert len(artifacts) == 3
     pdf_sha = hashlib.sha256(good[f"de/{SLUG}.pdf"]).hexdigest()
     damaged = next(p for p in objects if p.name == pdf_sha)
     damaged.write_bytes(b"%PDF-1.7 not what was stored")
     # Another artifact's entry, made to name a key that is not its own.
-    foreign = next(e for e in entries if pdf_sha not in e.read_text())
+    foreign = next(e for e in artifacts if pdf_sha not in e.read_text())
     foreign.write_text(foreign.read_text().replace('"key": "', '"key": "0'))
+    # The kept edition text, and what the texts share: damaged, they are made again.
+    values = [e for e in entries if e.name.endswith(".value.json")]
+    assert len(values) == 2
+    for entry in values:
+        sha = json.loads(entry.read_text())["files"]["value"]
+        next(p for p in objects if p.name == sha).write_bytes(b"not a pickle")
     shutil.rmtree(project / "output")
     caplog.set_level(logging.WARNING, logger="pipeline")
     again = build(project)

@@ -18,8 +18,9 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.cache import file_sha
 from pipeline.config import read_toml
-from pipeline.easy.config import load_easy_config
+from pipeline.easy.config import CONFIG_NAME, load_easy_config
 from pipeline.easy.lint import MARKDOWN_SUFFIXES, Finding, lint_lines
 from pipeline.easy.rules import RULES
 from pipeline.errors import PipelineError, SourceError, read_utf8
@@ -66,9 +67,21 @@ def check_easy_sources(project: Path, sources: tuple[Path, ...]) -> list[Finding
             f"the Leichte Sprache text breaks {len(blocking)} rule(s); rewrite these lines "
             f"or list them with a reason in {WAIVERS}:\n{shown}{more}"
         )
-    if kept:
-        log.warning("Leichte Sprache: %d warning(s) or waived finding(s); run lint-easy", len(kept))
+    log_warnings(len(kept))
     return kept
+
+
+def log_warnings(count: int) -> None:
+    """Log how many findings do not block the edition."""
+    if count:
+        log.warning("Leichte Sprache: %d warning(s) or waived finding(s); run lint-easy", count)
+
+
+def gate_inputs(project: Path, sources: tuple[Path, ...]) -> dict[Path, str]:
+    """Hash what the gate reads: the sources, the waivers, the linter's settings, the glossary."""
+    paths = [*sources, project / WAIVERS, project / CONFIG_NAME]
+    paths += sorted(p for p in (project / "glossary").rglob("*") if p.is_file())
+    return {p: file_sha(p) for p in paths if p.is_file()}
 
 
 def _waiver_for(finding: Finding, lines: list[str], waivers: list[Waiver]) -> Waiver | None:
