@@ -13,6 +13,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations, Translations
+from markupsafe import escape
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 
@@ -35,6 +36,35 @@ def translations(lang: str, directory: Path = LOCALE_DIR) -> NullTranslations:
             buffer.seek(0)
             return Translations(buffer)
     return NullTranslations()
+
+
+FALLBACK = "en"  # the interface strings' msgids are English
+
+
+class UiText(str):
+    """An interface string, and the language it is shown in where that is not the page's.
+
+    A string that the edition's interface catalog lacks falls back to English: in HTML it
+    is marked as English (`{{ text }}`), in an attribute it is plain (`{{ text|plain }}`).
+    """
+
+    lang: str = ""
+
+    def __html__(self) -> str:
+        text = escape(str(self))
+        if not self.lang:
+            return str(text)
+        return f'<span lang="{self.lang}" dir="{text_direction(self.lang)}">{text}</span>'
+
+
+def ui_text(message: str, lang: str, **values: object) -> UiText:
+    """Return an interface string in `lang` (formatted with `values`), marked if it falls back."""
+    catalog = getattr(translations(lang), "_catalog", {})
+    translated = catalog.get(message)
+    text = UiText((translated or message).format(**values) if values else (translated or message))
+    if not translated and Locale.parse(lang, sep="-").language != FALLBACK:
+        text.lang = FALLBACK
+    return text
 
 
 def text_direction(lang: str) -> str:

@@ -16,6 +16,7 @@ from pipeline.catalogs import METADATA, catalog_path, current_catalog, template
 from pipeline.comments import source_hash
 from pipeline.config import Edition, Publication
 from pipeline.glossary import Concept, Termbase
+from pipeline.i18n import text_direction
 from pipeline.review import segment_id, status, summarize
 from pipeline.segments import MarkupError, from_markup, to_markup, units
 from pipeline.source import Document, describe, load_document, walk
@@ -193,4 +194,6 @@ def _translated(message: Message, inlines: list[Any], catalog_file: Path) -> lis
 
 
 def _span(lang: str, inlines: list[Any]) -> dict[str, Any]:
-    return {"t": "Span", "c": [["", [], [["lang", lang]]], inlines]}
+    # Its own direction too: German inside Arabic is isolated, its punctuation stays its own.
+    attributes = [["lang", lang], ["dir", text_direction(lang)]]
+    return {"t": "Span", "c": [["", [], attributes], inlines]}

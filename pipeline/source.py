@@ -43,6 +43,7 @@ class Heading:
     level: int
     id: str
     text: str
+    lang: str = ""  # the heading's own language, if it is not the document's
 
 
 @dataclass(frozen=True)
@@ -289,7 +290,12 @@ def _unique_ids(ast: dict[str, Any]) -> None:
 def _headings(ast: dict[str, Any]) -> Iterator[Heading]:
     for node in walk(ast["blocks"]):
         if node["t"] == "Header":
-            yield Heading(level=node["c"][0], id=node["c"][1][0], text=stringify(node["c"][2]))
+            level, (id_, _, _), inlines = node["c"]
+            # A heading that is all one language span (a German fallback) is in that language.
+            spans = [i for i in inlines if i["t"] != "Space"]
+            whole = spans[0] if len(spans) == 1 and spans[0]["t"] == "Span" else None
+            lang = attributes(whole).get("lang", "") if whole else ""
+            yield Heading(level=level, id=id_, text=stringify(inlines), lang=lang)
 
 
 def _lang_spans(ast: dict[str, Any]) -> Iterator[tuple[str, str]]:

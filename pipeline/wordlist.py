@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pipeline.glossary import Concept, Termbase
-from pipeline.i18n import text_direction, translations
+from pipeline.i18n import UiText, text_direction, ui_text
 from pipeline.segments import to_markup, units
 from pipeline.source import Document, describe, walk
 from pipeline.terms import Match, TermIndex, plain
@@ -96,28 +96,33 @@ def _section(
     level: int,
     word_list: bool,
 ) -> list[dict[str, Any]]:
-    _ = translations(lang).gettext
     items = []
     for concept, term in sorted(terms, key=lambda pair: pair[1].casefold()):
         label: list[Any] = [_span(_anchor(concept), [], _words(term))]
         if lang != source and lang not in concept.approved and concept.status == "preferred":
-            note = _words(f"({_('term not yet reviewed')})")
+            status = ui_text("term not yet reviewed", lang)
+            note = _marked(status, _words(f"({status})"))
             label += [{"t": "Space"}, _span("", ["term-status"], note)]
         definition = definitions.get(concept.id, Definition(concept.definition, source))
         body = _sentences(definition.text) if word_list else _words(definition.text)
         if definition.lang != lang:
             body = [_span("", [], body, definition.lang)]
         items.append([label, [[{"t": "Para", "c": body}]]])
-    title = _("Word list") if word_list else _("Glossary")
-    header = {"t": "Header", "c": [level, [SECTION_ID, [], []], _words(title)]}
+    title = ui_text("Word list", lang) if word_list else ui_text("Glossary", lang)
+    header = {"t": "Header", "c": [level, [SECTION_ID, [], []], _marked(title, _words(title))]}
     return [header, {"t": "DefinitionList", "c": items}]
 
 
 def _span(
     identifier: str, classes: list[str], inlines: list[Any], lang: str = ""
 ) -> dict[str, Any]:
-    attributes = [["lang", lang]] if lang else []
+    attributes = [["lang", lang], ["dir", text_direction(lang)]] if lang else []
     return {"t": "Span", "c": [[identifier, classes, attributes], inlines]}
+
+
+def _marked(text: UiText, inlines: list[Any]) -> list[Any]:
+    """Mark an interface string that falls back to English as English."""
+    return [_span("", [], inlines, text.lang)] if text.lang else inlines
 
 
 def _sentences(text: str) -> list[dict[str, Any]]:

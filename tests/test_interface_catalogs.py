@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from babel import Locale
 from babel.messages.catalog import Catalog, Message
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
 
 from pipeline.i18n import LOCALE_DIR, translations
@@ -75,7 +75,9 @@ def _msgids_in_fstrings() -> dict[str, list[str]]:
 def _extracted() -> dict[str, list[str]]:
     """Return every msgid the templates and the code ask for, with where they ask."""
     found = _msgids_in_fstrings()
-    for filename, line, msgid, _comments, _context in extract_from_dir(PACKAGE, METHODS, OPTIONS):
+    keywords = {**DEFAULT_KEYWORDS, "ui": None, "ui_text": None}  # marked with their language
+    extracted = extract_from_dir(PACKAGE, METHODS, OPTIONS, keywords=keywords)
+    for filename, line, msgid, _comments, _context in extracted:
         if not filename.startswith(OWN_CATALOGS):
             found.setdefault(str(msgid), []).append(f"{filename}:{line}")
     return found

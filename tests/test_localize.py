@@ -63,7 +63,7 @@ def test_approved_text_replaces_the_german_with_links_kept(project: Path):
 
 def test_missing_and_unapproved_text_falls_back_to_marked_german(project: Path):
     html, used = _html(project, include_unapproved=False)
-    assert '<h3 id="angebote"><span lang="de">Angebote</span></h3>' in html
+    assert '<h3 id="angebote"><span lang="de" dir="ltr">Angebote</span></h3>' in html
     assert "Hizmetler" not in html  # a draft is withheld from a final edition
     assert used["withheld"] == 2 and used["missing"] > 10  # heading and table cell
 

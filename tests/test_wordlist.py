@@ -72,7 +72,7 @@ def test_a_definition_without_translation_is_german_marked_as_german(tmp_path: P
     write_catalog(catalog, path)
     page = _files(build(project), "pl")["html"].read_text(encoding="utf-8")
     section = page.split('<h2 id="glossary">')[1]
-    assert f'<span lang="de">{german}</span>' in section
+    assert f'<span lang="de" dir="ltr">{german}</span>' in section
 
 
 def test_a_new_definition_never_takes_over_a_removed_paragraphs_translation(tmp_path: Path):

@@ -17,6 +17,7 @@ from pipeline.cache import Cache, code_fingerprint, digest, file_sha
 from pipeline.checks import Finding, tools
 from pipeline.checks.epub import check_epub, run_epubcheck
 from pipeline.checks.html import check_html
+from pipeline.checks.languages import check_languages
 from pipeline.checks.pdf import check_pdf
 from pipeline.checks.verapdf import check_pdfs
 from pipeline.errors import PipelineError
@@ -24,7 +25,11 @@ from pipeline.locks import locked
 from pipeline.progress import Progress
 
 log = logging.getLogger(__name__)
-CHECKERS = {"html": ["axe", "reflow"], "pdf": ["pdfua", "verapdf"], "epub": ["epubcheck", "ace"]}
+CHECKERS = {
+    "html": ["axe", "reflow", "languages"],
+    "pdf": ["pdfua", "verapdf"],
+    "epub": ["epubcheck", "ace"],
+}
 
 
 @dataclass(frozen=True)
@@ -174,6 +179,7 @@ def _checkers(
         ("axe+reflow", "html", True, check_html),  # one Chromium for all pages
         ("verapdf", "pdf", True, check_pdfs),  # one JVM for all PDFs
         ("pdfua", "pdf", False, lambda paths: [f for p in paths for f in check_pdf(p)]),
+        ("languages", "html", False, lambda paths: [f for p in paths for f in check_languages(p)]),
         ("epubcheck+ace", "epub", False, epubs),
     ]
 

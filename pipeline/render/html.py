@@ -9,10 +9,19 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import escape
 
 from pipeline import pandoc
 from pipeline.config import Edition, Publication
-from pipeline.i18n import format_list, long_date, percent, text_direction, translations
+from pipeline.i18n import (
+    UiText,
+    format_list,
+    long_date,
+    percent,
+    text_direction,
+    translations,
+    ui_text,
+)
 from pipeline.localize import EditionText
 from pipeline.source import Document, Heading, stringify
 
@@ -65,19 +74,22 @@ def environment(lang: str) -> jinja2.Environment:
         extensions=["jinja2.ext.i18n"],
     )
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    # ui(): an interface string marked with its language where it falls back to English;
+    # _() only in attributes, which cannot mark a language.
+    env.globals["ui"] = lambda message, **values: ui_text(message, lang, **values)
     env.filters["css_string"] = _css_string
+    env.filters["direction"] = text_direction
+    env.filters["plain"] = str  # an interface string without its language mark, for attributes
     return env
 
 
-def format_label(kind: str, lang: str) -> str:
+def format_label(kind: str, lang: str) -> UiText:
     """Return the reader-facing name of an output format in the edition's language."""
-    _ = translations(lang).gettext
-    labels = {
-        "html": _("Web page (HTML)"),
-        "pdf": _("PDF document, tagged (PDF/UA-1)"),
-        "epub": _("E-book (EPUB 3)"),
-    }
-    return labels[kind]
+    if kind == "pdf":
+        return ui_text("PDF document, tagged (PDF/UA-1)", lang)
+    if kind == "epub":
+        return ui_text("E-book (EPUB 3)", lang)
+    return ui_text("Web page (HTML)", lang)
 
 
 def asset_files() -> dict[str, Path]:
@@ -131,7 +143,7 @@ def render_page(
         _("Page {page} of {pages}").replace("{page}", "\0").replace("{pages}", "\0").split("\0")
     )
     # pandoc's back-link is an arrow that the shipped fonts lack; words are clearer anyway.
-    back = f'role="doc-backlink">{jinja2.utils.markupsafe.escape(_("Back to the text"))}</a>'
+    back = f'role="doc-backlink">{escape(ui_text("Back to the text", edition.lang))}</a>'
     body = body.replace('role="doc-backlink">↩︎</a>', back)
     body = body.replace('<a href="#fnref', ' <a href="#fnref')  # not glued to the note
     return (
@@ -164,46 +176,51 @@ def render_page(
     )
 
 
-def notice_label(text: EditionText, lang: str) -> str:
+def notice_label(text: EditionText, lang: str) -> UiText:
     """Return the short label of an edition's draft notice."""
-    _ = translations(lang).gettext
-    return _("Not yet checked") if text.easy else _("Draft translation")
+    if text.easy:
+        return ui_text("Not yet checked", lang)
+    return ui_text("Draft translation", lang)
 
 
-def draft_notice(text: EditionText, lang: str) -> str:
+def draft_notice(text: EditionText, lang: str) -> UiText:
     """Return the notice that tells readers an edition is a draft, or "" for a final one."""
     if not text.draft:
-        return ""
-    _ = translations(lang).gettext
+        return UiText("")
     if text.easy:
-        return _(
+        return ui_text(
             "This text is new. Test readers check if a text is easy to read."
-            " This check is still to come."
+            " This check is still to come.",
+            lang,
         )
-    return _(
+    return ui_text(
         "This translation is a draft. A reviewer has approved {share} of its text; the rest"
         " has not been checked yet, and text without a translation is shown in the original"
-        " language. Only the original edition is authoritative."
-    ).format(share=percent(text.approved_share, lang))
+        " language. Only the original edition is authoritative.",
+        lang,
+        share=percent(text.approved_share, lang),
+    )
 
 
-def edition_status(text: EditionText, edition: Edition, original: bool) -> str:
+def edition_status(text: EditionText, edition: Edition, original: bool) -> UiText:
     """Say, in the edition's language, whether it is the original, a draft or reviewed."""
     lang = edition.lang
-    _ = translations(lang).gettext
     share = percent(text.approved_share, lang)
     if text.easy and edition.checked_on:
         date = long_date(edition.checked_on, lang)
-        return _("Easy language, checked by test readers ({group}, {date})").format(
-            group=edition.checked_by, date=date
+        return ui_text(
+            "Easy language, checked by test readers ({group}, {date})",
+            lang,
+            group=edition.checked_by,
+            date=date,
         )
     if text.easy:
-        return _("Easy language, not yet checked by test readers")
+        return ui_text("Easy language, not yet checked by test readers", lang)
     if original:
-        return _("Original text")
+        return ui_text("Original text", lang)
     if text.draft:
-        return _("Draft translation: {share} approved by reviewers").format(share=share)
-    return _("Reviewed translation: {share} approved by reviewers").format(share=share)
+        return ui_text("Draft translation: {share} approved by reviewers", lang, share=share)
+    return ui_text("Reviewed translation: {share} approved by reviewers", lang, share=share)
 
 
 def table_of_contents(headings: tuple[Heading, ...], depth: int = 3) -> list[TocEntry]:

@@ -1,0 +1,65 @@
+"""Every text is marked with its language: a new right-to-left edition with no interface catalog.
+
+A Persian edition has neither translations nor interface strings yet, so everything on its
+pages falls back: the text to German, the interface to English. Screen readers pick their
+voice by `lang`, and the bidirectional algorithm orders punctuation by `dir`.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from pipeline.build import build
+from pipeline.catalogs import update_catalogs
+from pipeline.checks.languages import check_languages
+from pipeline.config import load_config
+from pipeline.i18n import LOCALE_DIR
+
+from .conftest import copy_sample
+
+SLUG = "willkommen-in-musterstadt"
+
+
+@pytest.fixture(scope="module")
+def persian(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    assert not (LOCALE_DIR / "fa.po").exists()  # the premise: no interface catalog
+    project = copy_sample(tmp_path_factory.mktemp("fa") / "project")
+    config = project / "publication.toml"
+    config.write_text(config.read_text(encoding="utf-8") + '\n[editions.fa]\nlang = "fa"\n')
+    update_catalogs(load_config(project))
+    return build(project).output
+
+
+def test_the_persian_page_passes_the_language_check(persian: Path):
+    page = persian / "fa" / f"{SLUG}.html"
+    html = page.read_text(encoding="utf-8")
+    assert '<html lang="fa" dir="rtl">' in html
+    assert check_languages(page) == []
+    # The interface falls back to English, marked as English, isolated from the Persian.
+    for text in ("Skip to content", "Contents", "Imprint", "Draft translation"):
+        assert f'<span lang="en" dir="ltr">{text}</span>' in html, text
+    # The German fallback, in the text and in the table of contents.
+    assert '<span lang="de" dir="ltr">' in html
+    toc = html[html.index('<nav class="toc"') : html.index("</nav>", html.index('class="toc"'))]
+    links = re.findall(r"<a href=\"#[^\"]+\"([^>]*)>", toc)
+    assert links and all('lang="de" dir="ltr"' in attributes for attributes in links)
+
+
+def test_the_check_finds_text_marked_with_the_wrong_language(persian: Path, tmp_path: Path):
+    page = persian / "fa" / f"{SLUG}.html"
+    unmarked = re.sub(r' lang="(en|de)" dir="ltr"', "", page.read_text(encoding="utf-8"))
+    broken = tmp_path / "page.html"
+    broken.write_text(unmarked, encoding="utf-8")
+    findings = check_languages(broken)
+    messages = " ".join(f.message for f in findings)
+    assert "'Contents' is in Latin script but marked lang=\"fa\"" in messages
+    assert all(f.rule == "language-of-parts" and f.line for f in findings)
+
+
+def test_every_other_edition_passes_the_language_check(project_build):  # type: ignore[no-untyped-def]
+    pages = sorted(project_build.output.glob("*/*.html")) + [project_build.output / "index.html"]
+    assert len(pages) >= 8
+    assert [str(f) for page in pages for f in check_languages(page)] == []
