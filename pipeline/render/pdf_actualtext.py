@@ -16,8 +16,20 @@ in Arabic:
 So each glyph of a shipped right-to-left font gets the characters the font
 itself says it shows (cmap and GSUB), a ligature's characters in drawing
 order, and each right-to-left word with a mark is wrapped in a /Span with
-/ActualText, its characters also in drawing order. Glyph positions are kept
-exactly; the page looks the same.
+/ActualText. Glyph positions are kept exactly; the page looks the same.
+
+/ActualText is the replacement text of what the span draws (ISO 32000-1,
+14.9.4): Unicode text, so in logical order, which is what assistive technology
+reads aloud. The ToUnicode maps, by contrast, describe single glyphs, which
+extractors order themselves. What the readers do with it:
+
+* a screen reader reading a tagged PDF (through Acrobat's or the platform's
+  accessibility interface) takes /ActualText as the word: in logical order it
+  reads "المحدَّثة", where drawing order gave "ةثَّدحملا";
+* pdftotext (poppler) puts an ActualText where the span's glyphs are and then
+  reverses the whole right-to-left run as if all of it were in drawing order,
+  so exactly these words (those with vowel marks) come out reversed; every
+  other word still comes out whole (tests/test_arabic_pdf.py shows both).
 """
 
 from __future__ import annotations
@@ -31,7 +43,6 @@ import pikepdf
 from pipeline.render.glyph_text import (
     PdfFont,
     describe_pdf_font,
-    drawing_order,
     to_unicode_cmap,
 )
 from pipeline.render.pdf_text import document_fonts, form_xobjects, object_key
@@ -219,7 +230,11 @@ def _with_spans(
 
 
 def _word_text(word: list[_Glyph], font: PdfFont) -> str:
-    """Return a word's characters in drawing order, each mark after the letter it sits on."""
+    """Return a word's characters in logical order, each mark after the letter it sits on.
+
+    /ActualText is the text the glyphs stand for (ISO 32000-1, 14.9.4): Unicode text, which
+    is in logical order, as a screen reader reads it aloud.
+    """
     clusters: list[tuple[_Glyph, list[_Glyph]]] = []
     marks: list[_Glyph] = []
     for glyph in word:  # a letter's marks are drawn just before it
@@ -231,8 +246,9 @@ def _word_text(word: list[_Glyph], font: PdfFont) -> str:
     if marks and clusters:
         clusters[-1][1].extend(marks)
     elif marks:
-        return "".join(drawing_order((font.letters or {}).get(m.code, "")) for m in marks)
-    return "".join(_cluster_text(letter, marks, font)[::-1] for letter, marks in clusters)
+        return "".join((font.letters or {}).get(m.code, "") for m in reversed(marks))
+    # Drawn left to right: the last cluster drawn is the first one read.
+    return "".join(_cluster_text(letter, marks, font) for letter, marks in reversed(clusters))
 
 
 def _cluster_text(letter: _Glyph, marks: list[_Glyph], font: PdfFont) -> str:
