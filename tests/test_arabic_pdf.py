@@ -100,7 +100,8 @@ def _as_read(printed: list[str], actual: list[str]) -> list[str]:
     """
     spoken = {w for text in actual for w in _words(text)}
     turned = [unicodedata.normalize("NFC", w[::-1]) for w in printed]
-    return [t if w not in spoken and t in spoken else w for w, t in zip(printed, turned, strict=True)]
+    pairs = zip(printed, turned, strict=True)
+    return [t if w not in spoken and t in spoken else w for w, t in pairs]
 
 
 def _printed(result: BuildResult) -> str:
