@@ -40,7 +40,11 @@ _KNOWN_EDITION = {
     "name",  # the edition's name in the language switcher, e.g. "Leichte Sprache"
     "checked_by",  # the test-reader group that checked the easy-language text
     "checked_on",  # the date they checked it (TOML date)
+    "title",  # an edition with a text of its own: its own title, subtitle and version
+    "subtitle",
+    "version",
 }
+EDITION_METADATA = ("title", "subtitle", "version")
 _KNOWN_POLICIES = {
     "min_approved_share",  # 0..1: below it, a translated edition is published as a draft
     "four_eyes",  # true: nobody approves a draft they wrote or edited themselves
@@ -60,6 +64,8 @@ class Edition:
     name: str = ""  # how the language switcher names it, when the language name is not enough
     checked_by: str = ""  # the test-reader group that checked an easy-language edition
     checked_on: dt.date | None = None  # when they checked it
+    # An edition with a text of its own names itself (a translation's come from its catalog).
+    metadata: tuple[tuple[str, str], ...] = ()  # ("title", "…"), ("version", "…")
 
     @property
     def own_text(self) -> bool:
@@ -256,8 +262,27 @@ def _edition(root: Path, edition_id: str, table: dict[str, Any], problems: list[
         problems.append(f"Config value '{name}.name': expected a text")
         label = ""
     checked_by, checked_on = _test_readers(name, table, problems)
+    metadata = tuple(
+        (key, _text(table, key, f"{name}.{key}", problems, required=False))
+        for key in EDITION_METADATA
+        if key in table
+    )
+    if metadata and "sources" not in table:
+        problems.append(
+            f"Config value '{name}.{metadata[0][0]}': only an edition with sources of its own "
+            "names its own title, subtitle or version; a translation's come from its catalog"
+        )
     return Edition(
-        edition_id, lang, tuple(formats), formality, sources, style, label, checked_by, checked_on
+        edition_id,
+        lang,
+        tuple(formats),
+        formality,
+        sources,
+        style,
+        label,
+        checked_by,
+        checked_on,
+        metadata,
     )
 
 

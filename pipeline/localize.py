@@ -112,6 +112,14 @@ def own_text(publication: Publication, edition: Edition, termbase: Termbase | No
         explain = {c.id: Definition(c.easy if easy else c.definition, lang) for c in concepts}
         document = with_glossary(document, concepts, explain, edition.lang, edition.lang, easy)
     checked = bool(edition.checked_by)
+    if edition.metadata:  # its own title, subtitle, version
+        own = dict(edition.metadata)
+        publication = dataclasses.replace(
+            publication,
+            title=own.get("title", publication.title),
+            subtitle=own.get("subtitle", publication.subtitle),
+            version=own.get("version", publication.version),
+        )
     return EditionText(
         publication,
         document,

@@ -83,11 +83,21 @@ def test_pdftotext_gives_back_every_arabic_sentence(
     project_build: BuildResult, mode: tuple[str, ...]
 ):
     pdf = _file(project_build, "pdf")
-    printed = _as_read(_words(_pdftotext(pdf, *mode)), _actual_texts(pdf))
+    printed = _as_read(_words(_without_running_lines(_pdftotext(pdf, *mode))), _actual_texts(pdf))
     sentences = _body_sentences()
     assert sentences
     missing = [s for s in sentences if not _holds(printed, _words(s))]
     assert not missing, missing
+
+
+def _without_running_lines(text: str) -> str:
+    """Drop each page's running header and page number, which interrupt a sentence that
+    goes on to the next page (the title page has neither)."""
+    pages = []
+    for number, page in enumerate(text.split("\f")):
+        lines = [line for line in page.splitlines() if line.strip()]
+        pages.append("\n".join(lines[1:-1] if number > 0 else lines))
+    return "\n".join(pages)
 
 
 def _as_read(printed: list[str], actual: list[str]) -> list[str]:

@@ -155,11 +155,13 @@ def test_print_typography_is_measured_in_the_pdf(easy_build: BuildResult):
     assert not any(w.endswith(("-", "\u2010")) for *_, w in words)  # no hyphenation
 
 
-def test_every_page_has_a_page_number(easy_build: BuildResult):
+def test_every_page_after_the_title_page_has_a_page_number(easy_build: BuildResult):
     pdf_path = _files(easy_build)["pdf"]
     text = subprocess.run(["pdftotext", str(pdf_path), "-"], capture_output=True, text=True).stdout
     pages = text.split("\f")[:-1]
-    assert all(f"Seite {n} von {len(pages)}" in page for n, page in enumerate(pages, start=1))
+    assert len(pages) >= 3 and "Seite 1 von" not in pages[0]
+    numbered = enumerate(pages[1:], start=2)
+    assert all(f"Seite {n} von {len(pages)}" in page for n, page in numbered)
 
 
 def test_a_rule_error_blocks_the_build_until_it_is_waived(tmp_path: Path):
@@ -201,4 +203,30 @@ def test_a_waivers_file_with_a_single_table_is_one_clear_error(tmp_path: Path):
 def test_an_easy_edition_needs_its_own_text(tmp_path: Path):
     project = _easy_project(tmp_path / "project", 'de-leicht = { lang = "de", style = "easy" }')
     with pytest.raises(PipelineError, match="'easy' needs 'sources'"):
+        build(project)
+
+
+OWN_NAMES = 'title = "Das Integrations·konzept", version = "Fort·schreibung von 2017 und 2018"'
+
+
+def test_the_easy_edition_names_itself_and_the_linter_checks_its_names(tmp_path: Path):
+    project = _easy_project(tmp_path / "project", EDITION.replace(" }", f", {OWN_NAMES} }}"))
+    result = build(project)
+    page = _files(result)["html"].read_text(encoding="utf-8")
+    assert "<h1>Das Integrations·konzept</h1>" in page
+    assert "Fort·schreibung von 2017 und 2018" in page and "2017/2018" not in page
+    german = next(a.path for a in result.artifacts if a.edition == "de" and a.kind == "html")
+    assert "<h1>Das Integrationskonzept</h1>" in german.read_text(encoding="utf-8")
+
+    config = project / "publication.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("von 2017 und 2018", "2017/2018"), encoding="utf-8")
+    line = next(n for n, x in enumerate(text.splitlines(), start=1) if "Fort·schreibung" in x)
+    with pytest.raises(SourceError, match=rf"publication.toml:{line}:\d+: LS-SPECIAL-CHAR"):
+        build(project)
+
+
+def test_a_translated_edition_takes_its_names_from_its_catalog(tmp_path: Path):
+    project = _easy_project(tmp_path / "project", 'tr = { title = "Entegrasyon" }')
+    with pytest.raises(PipelineError, match=r"editions.tr.title.*come from its catalog"):
         build(project)

@@ -48,8 +48,10 @@ def _pdf_body_text(path: Path, edition: str) -> str:
     lines: list[str] = []
     for number, page in enumerate(pages, start=1):
         page_lines = [line for line in page.splitlines() if line.strip()]
-        if number > 1:
-            page_lines = page_lines[1:]  # the running header: the title
+        if number == 1:  # the title page: no running header, no page number
+            lines += page_lines
+            continue
+        page_lines = page_lines[1:]  # the running header: the title
         # pdftotext may reorder the runs of a right-to-left line that holds numbers.
         expected = footer.format(page=number, pages=len(pages))
         assert sorted("".join(page_lines[-1].split())) == sorted("".join(expected.split()))

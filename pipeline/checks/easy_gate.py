@@ -15,10 +15,12 @@ Warnings never block; the build logs how many there are.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.cache import file_sha
+from pipeline.config import CONFIG_NAME as PUBLICATION_CONFIG
 from pipeline.config import read_toml
 from pipeline.easy.config import CONFIG_NAME, load_easy_config
 from pipeline.easy.lint import MARKDOWN_SUFFIXES, Finding, lint_lines
@@ -38,8 +40,11 @@ class Waiver:
     reason: str
 
 
-def check_easy_sources(project: Path, sources: tuple[Path, ...]) -> list[Finding]:
-    """Lint an easy-language edition's sources; raise SourceError for unwaived errors.
+def check_easy_sources(
+    project: Path, sources: tuple[Path, ...], metadata: tuple[tuple[str, str], ...] = ()
+) -> list[Finding]:
+    """Lint an easy-language edition's sources and its own title, subtitle and version
+    (`metadata`, from publication.toml); raise SourceError for unwaived errors.
 
     Returns the warnings and the waived errors, for the log.
     """
@@ -47,9 +52,7 @@ def check_easy_sources(project: Path, sources: tuple[Path, ...]) -> list[Finding
     waivers = load_waivers(project)
     used: set[Waiver] = set()
     blocking, kept = [], []
-    for path in sources:
-        lines = read_utf8(path).splitlines()  # read once: linted, and waivers name lines
-        markdown = path.suffix.lower() in MARKDOWN_SUFFIXES
+    for path, lines, markdown in _texts(project, sources, metadata):
         for finding in lint_lines(lines, str(path), config, markdown):
             waiver = _waiver_for(finding, lines, waivers)
             if finding.severity == "error" and waiver is None:
@@ -71,6 +74,28 @@ def check_easy_sources(project: Path, sources: tuple[Path, ...]) -> list[Finding
     return kept
 
 
+def _texts(
+    project: Path, sources: tuple[Path, ...], metadata: tuple[tuple[str, str], ...]
+) -> Iterator[tuple[Path, list[str], bool]]:
+    """Yield each text to lint: its file, its lines, whether it is Markdown.
+
+    The metadata is linted where it is written: its lines of publication.toml, the rest
+    of that file blanked out.
+    """
+    for path in sources:
+        lines = read_utf8(path).splitlines()  # read once: linted, and waivers name lines
+        yield path, lines, path.suffix.lower() in MARKDOWN_SUFFIXES
+    if metadata:
+        config = project / PUBLICATION_CONFIG
+        written = read_utf8(config).splitlines()
+        lines = [""] * len(written)
+        for _, value in metadata:
+            number = next((n for n, line in enumerate(written) if value in line), None)
+            if number is not None:
+                lines[number] = value
+        yield config, lines, False
+
+
 def log_warnings(count: int) -> None:
     """Log how many findings do not block the edition."""
     if count:
@@ -78,8 +103,9 @@ def log_warnings(count: int) -> None:
 
 
 def gate_inputs(project: Path, sources: tuple[Path, ...]) -> dict[Path, str]:
-    """Hash what the gate reads: the sources, the waivers, the linter's settings, the glossary."""
-    paths = [*sources, project / WAIVERS, project / CONFIG_NAME]
+    """Hash what the gate reads: the sources, the waivers, the linter's settings, the glossary
+    and publication.toml (the edition's title, subtitle and version)."""
+    paths = [*sources, project / WAIVERS, project / CONFIG_NAME, project / PUBLICATION_CONFIG]
     paths += sorted(p for p in (project / "glossary").rglob("*") if p.is_file())
     return {p: file_sha(p) for p in paths if p.is_file()}
 
