@@ -37,7 +37,9 @@ def _rules(text: str) -> set[str]:
 
 
 def test_text_output_is_compiler_style(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
-    code, path = _lint(tmp_path, "Wir helfen Ihnen.\nWir helfen z. B. beim Antrag.\n")
+    code, path = _lint(
+        tmp_path, "Wir helfen Ihnen.\nWir helfen z. B. beim Antrag.\n", "--lang", "en"
+    )
     out = capsys.readouterr().out.splitlines()
     assert out == [
         f'{path}:2:12: LS-ABBREV error: abbreviation "z. B." (write "zum Beispiel")',
@@ -46,7 +48,7 @@ def test_text_output_is_compiler_style(tmp_path: Path, capsys: pytest.CaptureFix
 
 
 def test_json_output_has_the_seven_keys(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
-    code, path = _lint(tmp_path, "Man kann hier essen.\n", "--format", "json")
+    code, path = _lint(tmp_path, "Man kann hier essen.\n", "--format", "json", "--lang", "en")
     findings = json.loads(capsys.readouterr().out)
     assert findings == [
         {
@@ -98,11 +100,12 @@ def test_stdin_text_output(tmp_path: Path):
         check=False,
         env={**os.environ, "PYTHONPATH": str(REPO), "PYTHONIOENCODING": "utf-8"},
     )
+    # German by default: the writers of Leichte Sprache read it.
     assert result.stdout == (
-        '-:1:14: LS-SPECIAL-CHAR error: special character "§" (write "Paragraf")\n'
+        '-:1:14: LS-SPECIAL-CHAR error: Sonderzeichen "§" (schreiben Sie "Paragraf")\n'
     )
     assert result.returncode == 1
-    assert result.stderr == "1 error(s), 0 warning(s)\n"
+    assert result.stderr == "1 Fehler, 0 Warnung(en)\n"
 
 
 def test_markdown_syntax_is_skipped_and_columns_are_those_of_the_line(tmp_path: Path):
@@ -140,7 +143,7 @@ def test_a_project_can_configure_a_rule(tmp_path: Path, capsys):
         '[rules.LS-SENT-LEN]\nmax_words = 3\nseverity = "warning"\n'
         '[rules.LS-COMPOUND-UNSPLIT]\nseparator = "-"\n'
     )
-    code, path = _lint(tmp_path, "Das Integrationskonzept ist neu.\n")
+    code, path = _lint(tmp_path, "Das Integrationskonzept ist neu.\n", "--lang", "en")
     assert capsys.readouterr().out.splitlines() == [
         f"{path}:1:1: LS-SENT-LEN warning: sentence of 4 words (at most 3) "
         "(split it into sentences of at most 3 words)",
@@ -226,9 +229,51 @@ def test_suggestions_carry_the_better_form():
             ["Die Beratung·sstelle ist am 01.09.2025 im SGB II genannt, mit drei Kursen."],
             "-",
             config,
+            lang="en",
         )
     }
     assert suggestions["LS-MEDIOPUNKT-FORM"] == 'write "Beratungs·stelle"'
     assert suggestions["LS-DATE-NUMERIC"] == 'write "1. September 2025"'
     assert suggestions["LS-ROMAN"] == 'write the number in digits: "2"'
     assert suggestions["LS-NUM-WORD"] == 'write the digit: "3"'
+
+
+def test_messages_are_german_unless_english_is_asked_for(tmp_path: Path, capsys):
+    text = "Das Konzept wurde 2018 geschrieben.\n"
+    code, _path = _lint(tmp_path, text)
+    german = capsys.readouterr().out
+    assert 'Passiv "wurde … geschrieben"' in german and "im Aktiv" in german
+    _lint(tmp_path, text, "--lang", "en")
+    assert 'passive "wurde … geschrieben"' in capsys.readouterr().out
+
+
+def test_every_message_has_its_german(tmp_path: Path):
+    from babel.messages.extract import extract_from_dir
+
+    from pipeline.catalogs import read_catalog
+    from pipeline.easy.messages import LOCALE
+    from pipeline.easy.rules.clauses import SUBORDINATORS
+
+    german = {m.id: m.string for m in read_catalog(LOCALE / "de.po", "de") if m.id}
+    asked = {str(m) for *_, m, _c, _x in extract_from_dir(REPO / "pipeline" / "easy")}
+    asked |= set(SUBORDINATORS.values())
+    assert asked and not [m for m in asked if not german.get(m)]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Rufen Sie uns an: 06074 12345.",
+        "Telefon: 373 4567.",
+        "Unsere Nummer ist 0170 1234567.",
+        "Wir sind in der Hauptstraße 1200.",
+        "Die Postleitzahl ist 63128.",
+        "Wir treffen uns um 14:30 Uhr.",
+    ],
+)
+def test_phone_numbers_postcodes_times_and_house_numbers_are_not_large_numbers(line: str):
+    assert "LS-NUM-LARGE" not in _rules(line)
+
+
+def test_a_large_number_is_still_one():
+    assert "LS-NUM-LARGE" in _rules("In Dietzenbach leben 34000 Menschen.")

@@ -53,8 +53,8 @@ def _gettext_msgid(node: ast.AST) -> str | None:
     return first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) else None
 
 
-# The review app and the review packs have interface catalogs of their own (locale/ in each).
-OWN_CATALOGS = ("review_app/", "review_pack/")
+# The review app, the review packs and lint-easy have catalogs of their own (locale/ in each).
+OWN_CATALOGS = ("review_app/", "review_pack/", "easy/")
 
 
 def _msgids_in_fstrings() -> dict[str, list[str]]:

@@ -27,6 +27,12 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         default="text",
         help="text: file:line:column: RULE-ID severity: message (suggestion); json: an array",
     )
+    lint.add_argument(
+        "--lang",
+        choices=["de", "en"],
+        default="de",
+        help="the language of the messages and suggestions (default: de, German)",
+    )
     project_option(lint)
     lint.set_defaults(run=_lint_easy)
     draft = commands.add_parser(
@@ -43,13 +49,16 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 def _lint_easy(args: argparse.Namespace) -> int:
     from pipeline.easy import lint_file, lint_stream, load_easy_config
+    from pipeline.easy.messages import summary
 
     config = load_easy_config(args.project)
     findings = [
         finding
         for name in args.files
         for finding in (
-            lint_stream(sys.stdin, config) if name == "-" else lint_file(Path(name), config)
+            lint_stream(sys.stdin, config, lang=args.lang)
+            if name == "-"
+            else lint_file(Path(name), config, args.lang)
         )
     ]
     if args.format == "json":
@@ -60,7 +69,7 @@ def _lint_easy(args: argparse.Namespace) -> int:
     errors = sum(1 for f in findings if f.severity == "error")
     if args.format == "text" and findings:
         sys.stdout.flush()
-        print(f"{errors} error(s), {len(findings) - errors} warning(s)", file=sys.stderr)
+        print(summary(errors, len(findings) - errors, args.lang), file=sys.stderr)
     return 1 if errors else 0
 
 

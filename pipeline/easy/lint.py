@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TextIO
 
 from pipeline.easy.config import EasyConfig
+from pipeline.easy.messages import speaking
 from pipeline.easy.rules import RULES
 from pipeline.easy.text import mask_markdown, sentences
 from pipeline.errors import PipelineError, read_utf8
@@ -40,9 +41,17 @@ class Finding:
 
 
 def lint_lines(
-    lines: list[str], path: str, config: EasyConfig, markdown: bool = False
+    lines: list[str], path: str, config: EasyConfig, markdown: bool = False, lang: str = "de"
 ) -> list[Finding]:
-    """Check each line as a text of its own; Markdown syntax is skipped when asked."""
+    """Check each line as a text of its own; Markdown syntax is skipped when asked.
+
+    The messages and suggestions are in `lang`: German for the writers, or English.
+    """
+    with speaking(lang):
+        return _lint_lines(lines, path, config, markdown)
+
+
+def _lint_lines(lines: list[str], path: str, config: EasyConfig, markdown: bool) -> list[Finding]:
     masked = mask_markdown(lines) if markdown else lines
     findings = []
     for number, line in enumerate(masked, start=1):
@@ -69,15 +78,17 @@ def lint_lines(
     return findings
 
 
-def lint_file(path: Path, config: EasyConfig) -> list[Finding]:
+def lint_file(path: Path, config: EasyConfig, lang: str = "de") -> list[Finding]:
     """Lint a file; Markdown (.md) is read without its syntax."""
     if not path.is_file():
         raise PipelineError("no such file; check the path", path)
     log.info("linting %s", path)
     markdown = path.suffix.lower() in MARKDOWN_SUFFIXES
-    return lint_lines(read_utf8(path).splitlines(), str(path), config, markdown)
+    return lint_lines(read_utf8(path).splitlines(), str(path), config, markdown, lang)
 
 
-def lint_stream(stream: TextIO, config: EasyConfig, name: str = "-") -> list[Finding]:
+def lint_stream(
+    stream: TextIO, config: EasyConfig, name: str = "-", lang: str = "de"
+) -> list[Finding]:
     """Lint plain text from a stream such as standard input, line by line."""
-    return lint_lines(stream.read().splitlines(), name, config)
+    return lint_lines(stream.read().splitlines(), name, config, lang=lang)

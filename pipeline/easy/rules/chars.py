@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from pipeline.easy.messages import _
 from pipeline.easy.rules.base import Hit, Options, quoted
 from pipeline.easy.text import Sentence
 
@@ -33,8 +34,8 @@ def special_character(sentence: Sentence, options: Options) -> Iterator[Hit]:
         if not any(start <= match.start() < end for start, end in links):
             yield Hit(
                 match.start(),
-                f"gender mark {quoted(match.group())} inside a word",
-                'write both forms: "Bürgerinnen und Bürger"',
+                _("gender mark {mark} inside a word", mark=quoted(match.group())),
+                _('write both forms: "Bürgerinnen und Bürger"'),
             )
     genders = {m.start() for m in _GENDER.finditer(text, sentence.start)}
     for match in _SPECIAL.finditer(text, sentence.start):
@@ -46,8 +47,10 @@ def special_character(sentence: Sentence, options: Options) -> Iterator[Hit]:
             word = ""  # "24/12/2026", "2017/2018": no "oder"
         yield Hit(
             match.start(),
-            f"special character {quoted(char)}",
-            f"write {quoted(word)}" if word else "leave it out, or write it as a word",
+            _("special character {char}", char=quoted(char)),
+            _("write {word}", word=quoted(word))
+            if word
+            else _("leave it out, or write it as a word"),
         )
 
 
@@ -88,6 +91,6 @@ def quotation_marks(sentence: Sentence, options: Options) -> Iterator[Hit]:
         if char in _QUOTES and opening and not (char in "'’" and after.isdigit()):
             yield Hit(
                 offset,
-                f"quotation mark {quoted(char)}",
-                "leave them out; for what someone says, write: Frau Kaya sagt: Ich helfe.",
+                _("quotation mark {char}", char=quoted(char)),
+                _("leave them out; for what someone says, write: Frau Kaya sagt: Ich helfe."),
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
+from pipeline.easy.messages import _
 from pipeline.easy.rules.base import (
     Hit,
     Options,
@@ -18,6 +19,7 @@ from pipeline.easy.text import Sentence, Token
 
 # Subordinating conjunctions that always start a subordinate clause.
 SUBORDINATORS = {
+    # The suggestions are msgids, translated where they are shown: _(SUBORDINATORS[word]).
     "dass": 'write a colon instead: "Das ist wichtig: Wir helfen Ihnen."',
     "weil": 'write two sentences; the second can start with "Deshalb" or "Der Grund ist:"',
     "wenn": 'write two sentences: "Haben Sie Fragen? Dann rufen Sie an."',
@@ -47,8 +49,8 @@ def sentence_length(sentence: Sentence, options: Options) -> Iterator[Hit]:
     if count > limit:
         yield Hit(
             sentence.start,
-            f"sentence of {count} words (at most {limit})",
-            f"split it into sentences of at most {limit} words",
+            _("sentence of {count} words (at most {limit})", count=count, limit=limit),
+            _("split it into sentences of at most {limit} words", limit=limit),
         )
 
 
@@ -59,35 +61,35 @@ def subordinate_clause(sentence: Sentence, options: Options) -> Iterator[Hit]:
         if token.lower in SUBORDINATORS and not _direct_question(sentence, index):
             yield Hit(
                 token.start,
-                f"subordinate clause with {quoted(token.text)}",
-                SUBORDINATORS[token.lower],
+                _("subordinate clause with {word}", word=quoted(token.text)),
+                _(SUBORDINATORS[token.lower]),
             )
         elif token.lower in OTHER_SUBORDINATORS and token.tag == "KOUS":
             if _verb_final(tokens, index):
                 yield Hit(
                     token.start,
-                    f"subordinate clause with {quoted(token.text)}",
-                    "write two main clauses",
+                    _("subordinate clause with {word}", word=quoted(token.text)),
+                    _("write two main clauses"),
                 )
         elif _after_comma(tokens, index) and _verb_final(tokens, index):
             if token.tag in RELATIVE_TAGS or _relative_article(tokens, index):
                 yield Hit(
                     token.start,
-                    f"relative clause with {quoted(token.text)}",
-                    'say it in a sentence of its own: "Das ist Frau Kaya. Sie hilft Ihnen."',
+                    _("relative clause with {word}", word=quoted(token.text)),
+                    _('say it in a sentence of its own: "Das ist Frau Kaya. Sie hilft Ihnen."'),
                 )
             elif token.tag in QUESTION_TAGS:
                 yield Hit(
                     token.start,
-                    f"indirect question with {quoted(token.text)}",
-                    'ask the question directly, or use a colon: "Sie erfahren: Wo ist das Amt?"',
+                    _("indirect question with {word}", word=quoted(token.text)),
+                    _('ask the question directly, or use a colon: "Sie erfahren: Wo ist das Amt?"'),
                 )
     for piece in _pieces(sentence, {",", ";", ":"}):
         if piece.infinitive_clause():
             yield Hit(
                 piece.tokens[0].start,
-                "infinitive clause with zu",
-                'write a main clause: "Wir wollen helfen."',
+                _("infinitive clause with zu"),
+                _('write a main clause: "Wir wollen helfen."'),
             )
 
 
@@ -187,8 +189,11 @@ def coordination(sentence: Sentence, options: Options) -> Iterator[Hit]:
             if mains == 2 and piece.joiner is not None:
                 yield Hit(
                     piece.joiner.start,
-                    f"two statements in one sentence, joined by {quoted(piece.joiner.text)}",
-                    "write one statement per sentence",
+                    _(
+                        "two statements in one sentence, joined by {word}",
+                        word=quoted(piece.joiner.text),
+                    ),
+                    _("write one statement per sentence"),
                 )
         previous, previous_kind = piece, kind or previous_kind
 

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from pipeline.easy import language
+from pipeline.easy.messages import _
 from pipeline.easy.rules.base import Hit, Options, quoted
 from pipeline.easy.text import MEDIOPUNKT, WRONG_DOTS, Sentence
 
@@ -23,7 +24,7 @@ def segments(word: str) -> list[str] | None:
     onto the letters of the word.
     """
     morphemes = language.morphemes(word)
-    if "".join(part for part, _ in morphemes) != word.lower():
+    if "".join(part for part, _kind in morphemes) != word.lower():
         return None
     parts: list[tuple[str, bool]] = []  # (letters, has a root)
     for part, kind in morphemes:
@@ -35,7 +36,7 @@ def segments(word: str) -> list[str] | None:
         else:
             parts.append((part, root))
     merged: list[str] = []
-    for part, _ in parts:
+    for part, _root in parts:
         if merged and len(part) < 4:
             merged[-1] += part  # "Haupt·bahnhof", not "Haupt·bahn·hof"
         else:
@@ -65,8 +66,8 @@ def compound(sentence: Sentence, options: Options) -> Iterator[Hit]:
                 parts = [parts[0]] + [p.capitalize() for p in parts[1:]]
             yield Hit(
                 token.start,
-                f"long compound {quoted(word)}",
-                f"write {quoted(separator.join(parts))}",
+                _("long compound {word}", word=quoted(word)),
+                _("write {word}", word=quoted(separator.join(parts))),
             )
 
 
@@ -82,21 +83,27 @@ def mediopunkt(sentence: Sentence, options: Options) -> Iterator[Hit]:
         if parts[-1].lower() in _GENDER_ENDINGS:
             yield Hit(
                 token.start + glyphs[-1].start(),
-                f"the Mediopunkt in {quoted(word)} marks gender, not a word joint",
-                'write both forms: "Lehrerinnen und Lehrer"',
+                _("the Mediopunkt in {word} marks gender, not a word joint", word=quoted(word)),
+                _('write both forms: "Lehrerinnen und Lehrer"'),
             )
         elif (better := _better_split(parts)) is not None:
             yield Hit(
                 token.start,
-                f"the Mediopunkt in {quoted(word)} is not at the word joint",
-                f"write {quoted(better)}" if better else "split the word where its parts join",
+                _("the Mediopunkt in {word} is not at the word joint", word=quoted(word)),
+                _("write {word}", word=quoted(better))
+                if better
+                else _("split the word where its parts join"),
             )
         elif wrong:
             glyph = wrong[0].group()
             yield Hit(
                 token.start + wrong[0].start(),
-                f"{quoted(glyph)} (U+{ord(glyph):04X}) instead of the Mediopunkt (U+00B7)",
-                f"write {quoted(MEDIOPUNKT.join(parts))}",
+                _(
+                    "{glyph} ({code}) instead of the Mediopunkt (U+00B7)",
+                    glyph=quoted(glyph),
+                    code=f"U+{ord(glyph):04X}",
+                ),
+                _("write {word}", word=quoted(MEDIOPUNKT.join(parts))),
             )
 
 

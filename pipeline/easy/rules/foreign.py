@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 
 from pipeline.easy import language
+from pipeline.easy.messages import _
 from pipeline.easy.rules.base import Hit, Options, quoted
 from pipeline.easy.text import Sentence
 
@@ -72,10 +73,10 @@ def foreign_word(sentence: Sentence, options: Options) -> Iterator[Hit]:
                 word = token.text[offset : offset + len(part)]
                 yield Hit(
                     token.start + offset,
-                    f"English word {quoted(word)}",
-                    f"write {quoted(listed)}, or explain the word in the glossary"
+                    _("English word {word}", word=quoted(word)),
+                    _("write {word}, or explain the word in the glossary", word=quoted(listed))
                     if listed
-                    else "write a German word, or explain the word in the glossary",
+                    else _("write a German word, or explain the word in the glossary"),
                 )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from pipeline.easy.messages import _
 from pipeline.easy.rules.base import Hit, Options, quoted
 from pipeline.easy.text import Sentence, Token
 
@@ -42,12 +43,16 @@ def large_number(sentence: Sentence, options: Options) -> Iterator[Hit]:
             continue
         if not decimal and len(digits) == 5 and _postcode(sentence, match):
             continue  # "63128 Dietzenbach", "die Postleitzahl ist 63128"
+        if not decimal and _phone_or_house_number(sentence, match):
+            continue  # "Rufen Sie uns an: 06074 12345", "Europaplatz 1000"
         yield Hit(
             match.start(),
-            f"{'decimal' if decimal else 'large'} number {quoted(number)}",
-            'round it, or say "viele" or "wenige"'
+            _("decimal number {number}", number=quoted(number))
+            if decimal
+            else _("large number {number}", number=quoted(number)),
+            _('round it, or say "viele" or "wenige"')
             if not decimal
-            else 'round it: "ungefähr 3" instead of "2,8"',
+            else _('round it: "ungefähr 3" instead of "2,8"'),
         )
 
 
@@ -72,6 +77,24 @@ def _postcode(sentence: Sentence, match: re.Match[str]) -> bool:
     return named or following is not None and following.tag == "NE"
 
 
+# An area code, a country code or a word that says a phone number follows, then only the
+# number's digit groups.
+_PHONE_BEFORE = re.compile(
+    r"(?:\b0\d{2,5}|\+\d{1,3}|\b(?:Telefon|Tel\.|Fax|Handy|Mobil|Telefonnummer|"
+    r"Durchwahl|WhatsApp|anrufen)\b:?|\ban:)[\d\s/-]*$",
+    re.IGNORECASE,
+)
+_STREET_BEFORE = re.compile(
+    r"(?:straße|str\.|weg|platz|allee|gasse|ring|damm|ufer|markt|hof)\s+$", re.IGNORECASE
+)
+
+
+def _phone_or_house_number(sentence: Sentence, match: re.Match[str]) -> bool:
+    """A phone number (after an area code or the word Telefon) or a house number."""
+    before = sentence.line[sentence.start : match.start()]
+    return bool(_PHONE_BEFORE.search(before) or _STREET_BEFORE.search(before))
+
+
 def percentage(sentence: Sentence, options: Options) -> Iterator[Hit]:
     """A percentage, with % or the word Prozent."""
     text = sentence.line[: sentence.end]
@@ -80,8 +103,8 @@ def percentage(sentence: Sentence, options: Options) -> Iterator[Hit]:
             continue
         yield Hit(
             match.start(),
-            f"percentage {quoted(match.group())}",
-            'say "die Hälfte", "viele" or "3 von 10 Menschen"',
+            _("percentage {number}", number=quoted(match.group())),
+            _('say "die Hälfte", "viele" or "3 von 10 Menschen"'),
         )
 
 
@@ -143,8 +166,8 @@ def number_word(sentence: Sentence, options: Options) -> Iterator[Hit]:
             continue  # a noun: "Acht geben", "die Elf", "eine Zwei in Mathe"
         yield Hit(
             token.start,
-            f"number written as a word {quoted(token.text)}",
-            f"write the digit: {quoted(str(value))}",
+            _("number written as a word {word}", word=quoted(token.text)),
+            _("write the digit: {digit}", digit=quoted(str(value))),
         )
 
 
@@ -168,8 +191,11 @@ def roman_numeral(sentence: Sentence, options: Options) -> Iterator[Hit]:
         if (len(numeral) >= 2 and set(numeral) <= set("IVX")) or context:
             yield Hit(
                 token.start,
-                f"Roman numeral {quoted(numeral)}",
-                f"write the number in digits: {quoted(str(_roman_value(numeral)))}",
+                _("Roman numeral {numeral}", numeral=quoted(numeral)),
+                _(
+                    "write the number in digits: {digits}",
+                    digits=quoted(str(_roman_value(numeral))),
+                ),
             )
 
 
@@ -195,8 +221,8 @@ def numeric_date(sentence: Sentence, options: Options) -> Iterator[Hit]:
         written = f"{day}. {MONTHS[month - 1]}{' ' + year if year else ''}"
         yield Hit(
             match.start(),
-            f"date in digits {quoted(match.group())}",
-            f"write {quoted(written)}",
+            _("date in digits {date}", date=quoted(match.group())),
+            _("write {word}", word=quoted(written)),
         )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from pipeline.easy.messages import _
 from pipeline.easy.rules.base import Hit, Options, attributive, finite, quoted
 from pipeline.easy.text import Sentence, Token
 
@@ -72,8 +73,11 @@ def passive(sentence: Sentence, options: Options) -> Iterator[Hit]:
         if participles:
             yield Hit(
                 auxiliaries[0].start,
-                f"passive {quoted(auxiliaries[0].text + ' … ' + participles[0].text)}",
-                'say who does it, in the active voice: "Die Stadt baut das Haus."',
+                _(
+                    "passive {words}",
+                    words=quoted(auxiliaries[0].text + " … " + participles[0].text),
+                ),
+                _('say who does it, in the active voice: "Die Stadt baut das Haus."'),
             )
 
 
@@ -102,11 +106,11 @@ def subjunctive(sentence: Sentence, options: Options) -> Iterator[Hit]:
         elif indicative is None and _third_person_subjunctive(words, index):
             indicative = ""
         if indicative is not None:
-            instead = f": {quoted(indicative)}" if indicative else ""
+            instead = f": {quoted(indicative)}" if indicative else ""  # a word of German
             yield Hit(
                 token.start,
-                f"subjunctive {quoted(token.text)}",
-                f"say it directly, in the indicative{instead}",
+                _("subjunctive {word}", word=quoted(token.text)),
+                _("say it directly, in the indicative{instead}", instead=instead),
             )
 
 
@@ -150,9 +154,11 @@ def tense(sentence: Sentence, options: Options) -> Iterator[Hit]:
             if _preterite(token) and not attributive(tokens, index):
                 yield Hit(
                     token.start,
-                    f"Präteritum {quoted(token.text)}",
-                    f'use the perfect tense: "hat" or "ist" with the participle of '
-                    f"{quoted(token.lemma)}",
+                    _("Präteritum {word}", word=quoted(token.text)),
+                    _(
+                        'use the perfect tense: "hat" or "ist" with the participle of {word}',
+                        word=quoted(token.lemma),
+                    ),
                 )
     for clause in sentence.clauses():
         auxiliary = next(
@@ -172,8 +178,8 @@ def tense(sentence: Sentence, options: Options) -> Iterator[Hit]:
         if infinitive is not None and not genuine_participle:
             yield Hit(
                 auxiliary.start,
-                f"future tense {quoted(auxiliary.text + ' … ' + infinitive.text)}",
-                'use the present tense with a time word: "Morgen helfen wir."',
+                _("future tense {words}", words=quoted(auxiliary.text + " … " + infinitive.text)),
+                _('use the present tense with a time word: "Morgen helfen wir."'),
             )
 
 
@@ -209,6 +215,6 @@ def impersonal(sentence: Sentence, options: Options) -> Iterator[Hit]:
         if token.lower == "man":
             yield Hit(
                 token.start,
-                'impersonal "man"',
-                'address the reader ("Sie können …") or say who: "Wir …"',
+                _('impersonal "man"'),
+                _('address the reader ("Sie können …") or say who: "Wir …"'),
             )

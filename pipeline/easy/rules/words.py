@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from pipeline.easy import language
+from pipeline.easy.messages import _
 from pipeline.easy.rules.base import Hit, Options, clause_words, quoted, verb
 from pipeline.easy.text import Sentence, Token
 
@@ -115,8 +116,8 @@ def negation(sentence: Sentence, options: Options) -> Iterator[Hit]:
         if token.lower in NEGATIONS:
             yield Hit(
                 token.start,
-                f"negation {quoted(token.text)}",
-                'say it positively; if you need the negation, write it in bold: "**nicht**"',
+                _("negation {word}", word=quoted(token.text)),
+                _('say it positively; if you need the negation, write it in bold: "**nicht**"'),
             )
 
 
@@ -161,8 +162,10 @@ def abbreviation(sentence: Sentence, options: Options) -> Iterator[Hit]:
         expansion = ABBREVIATIONS.get(key, "")
         yield Hit(
             match.start(),
-            f"abbreviation {quoted(found)}",
-            f"write {quoted(expansion)}" if expansion else "write the words out in full",
+            _("abbreviation {word}", word=quoted(found)),
+            _("write {word}", word=quoted(expansion))
+            if expansion
+            else _("write the words out in full"),
         )
     shouting = sum(1 for t in sentence.words if t.text.isupper()) > len(sentence.words) / 2
     known = options["known"] | {w.lower() for w in options["allow"]}
@@ -177,8 +180,8 @@ def abbreviation(sentence: Sentence, options: Options) -> Iterator[Hit]:
             ):
                 yield Hit(
                     token.start + offset,
-                    f"abbreviation {quoted(part)}",
-                    "write it out in full, or explain it where it first appears",
+                    _("abbreviation {word}", word=quoted(part)),
+                    _("write it out in full, or explain it where it first appears"),
                 )
 
 
@@ -216,6 +219,6 @@ def cross_reference(sentence: Sentence, options: Options) -> Iterator[Hit]:
         covered = match.end()
         yield Hit(
             match.start(),
-            f"reference to another place: {quoted(match.group())}",
-            "repeat the information here instead of sending the reader elsewhere",
+            _("reference to another place: {words}", words=quoted(match.group())),
+            _("repeat the information here instead of sending the reader elsewhere"),
         )
