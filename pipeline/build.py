@@ -323,7 +323,12 @@ def render_artifact(
         ]
         languages = _language_links(publication, edition)
         page = html.render_page(
-            edition, text, html.body_html(text.document), links, languages, for_print=False
+            edition,
+            text,
+            html.body_html(text.document, hyphenate="" if text.easy else edition.lang),
+            links,
+            languages,
+            for_print=False,
         )
         atomic.write_text(path, page)
     elif kind == "pdf":

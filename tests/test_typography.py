@@ -33,3 +33,26 @@ def test_the_editions_have_the_ties_in_every_format(project_build):  # type: ign
     with zipfile.ZipFile(files["epub"]) as book:
         chapters = [book.read(n).decode() for n in book.namelist() if n.endswith(".xhtml")]
     assert any(f"553{NBSP}kB" in chapter for chapter in chapters)
+
+
+def test_long_words_of_headings_get_soft_hyphens_on_screen_only(project_build):  # type: ignore[no-untyped-def]
+    import subprocess
+
+    from pipeline.render.hyphenate import SOFT_HYPHEN, hyphenate_text
+
+    files = {(a.edition, a.kind): a.path for a in project_build.artifacts}
+    page = files["de", "html"].read_text(encoding="utf-8")
+    assert (
+        f"<h1>Das Integrations{SOFT_HYPHEN}kon{SOFT_HYPHEN}zept</h1>".replace(
+            "Integrations", f"In{SOFT_HYPHEN}te{SOFT_HYPHEN}gra{SOFT_HYPHEN}ti{SOFT_HYPHEN}ons"
+        )
+        in page
+    )
+    pdf = subprocess.run(
+        ["pdftotext", str(files["de", "pdf"]), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert SOFT_HYPHEN not in pdf and "Integrationskonzept" in pdf  # paper keeps whole words
+    assert SOFT_HYPHEN not in files["de-leicht", "html"].read_text(encoding="utf-8")
+    # No piece of one letter, and short words stay whole.
+    assert hyphenate_text("Zusammenarbeit", "de") == f"Zu{SOFT_HYPHEN}sam{SOFT_HYPHEN}menarbeit"
+    assert hyphenate_text("Integration", "de") == "Integration"

@@ -23,6 +23,7 @@ from pipeline.i18n import (
     ui_text,
 )
 from pipeline.localize import EditionText
+from pipeline.render.hyphenate import hyphenate_ast, hyphenate_text
 from pipeline.source import Document, Heading, stringify
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -80,6 +81,7 @@ def environment(lang: str) -> jinja2.Environment:
     env.filters["css_string"] = _css_string
     env.filters["direction"] = text_direction
     env.filters["plain"] = str  # an interface string without its language mark, for attributes
+    env.filters["shy"] = lambda text, lang=lang: hyphenate_text(text, lang)  # soft hyphens
     return env
 
 
@@ -108,12 +110,20 @@ def write_assets(output: Path) -> None:
         shutil.copyfile(source, target)
 
 
-def body_html(document: Document) -> str:
-    """Render the document body as an HTML fragment, tables wrapped for narrow screens."""
+def body_html(document: Document, hyphenate: str = "") -> str:
+    """Render the document body as an HTML fragment, tables wrapped for narrow screens.
+
+    `hyphenate`: the page's language, to put soft hyphens into the long words of headings
+    (a web page only; pipeline/render/hyphenate.py).
+    """
     blocks: list[Any] = []
     for block in document.ast["blocks"]:
         if block["t"] == "Table":
             block = _scroll_box(block)
+        elif block["t"] == "Header" and hyphenate:
+            level, attributes, inlines = block["c"]
+            inlines = hyphenate_ast({"blocks": inlines}, hyphenate)["blocks"]
+            block = {"t": "Header", "c": [level, attributes, inlines]}
         blocks.append(block)
     return pandoc.to_html({**document.ast, "blocks": blocks})
 
@@ -146,33 +156,36 @@ def render_page(
     back = f'role="doc-backlink">{escape(ui_text("Back to the text", edition.lang))}</a>'
     body = body.replace('role="doc-backlink">↩︎</a>', back)
     body = body.replace('<a href="#fnref', ' <a href="#fnref')  # not glued to the note
-    return (
-        environment(edition.lang)
-        .get_template("page.html")
-        .render(
-            publication=publication,
-            edition=edition,
-            lang=edition.lang,
-            dir=edition.dir,
-            source_lang=publication.source_language,
-            untranslated=text.untranslated,
-            draft_notice=draft_notice(text, edition.lang),
-            notice_label=notice_label(text, edition.lang),
-            easy=text.easy,
-            languages=languages,
-            assets="../assets/",
-            published_as=format_list(
-                [format_label(k, edition.lang) for k in edition.formats], edition.lang
-            ),
-            toc=table_of_contents(text.document.headings),
-            body=body,
-            formats=formats,
-            for_print=for_print,
-            date=long_date(publication.date, edition.lang),
-            page_label_before=before,
-            page_label_between=between,
-            page_label_after=after,
-        )
+    env = environment(edition.lang)
+    # Soft hyphens in the long words of the title and the contents, on screen only.
+    # Leichte Sprache breaks no word with a hyphen: its compounds have the Mediopunkt.
+    whole = for_print or text.easy
+    env.filters["shy"] = lambda value, lang=edition.lang: (
+        value if whole else hyphenate_text(value, lang)
+    )
+    return env.get_template("page.html").render(
+        publication=publication,
+        edition=edition,
+        lang=edition.lang,
+        dir=edition.dir,
+        source_lang=publication.source_language,
+        untranslated=text.untranslated,
+        draft_notice=draft_notice(text, edition.lang),
+        notice_label=notice_label(text, edition.lang),
+        easy=text.easy,
+        languages=languages,
+        assets="../assets/",
+        published_as=format_list(
+            [format_label(k, edition.lang) for k in edition.formats], edition.lang
+        ),
+        toc=table_of_contents(text.document.headings),
+        body=body,
+        formats=formats,
+        for_print=for_print,
+        date=long_date(publication.date, edition.lang),
+        page_label_before=before,
+        page_label_between=between,
+        page_label_after=after,
     )
 
 
