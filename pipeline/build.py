@@ -337,12 +337,8 @@ def render_artifact(
         source = html.render_page(
             edition, text, html.body_html(text.document), [], [], for_print=True
         )
-        # Metadata without a translation is in the source language, like the German fallback.
-        untranslated = tuple(
-            (publication.source_language, getattr(publication, field))
-            for field in sorted(text.untranslated)
-        )
-        pdf.write_pdf(source, path, path, text.document.lang_spans + untranslated)
+        # Every part of the page in another language: fallback text, interface and metadata.
+        pdf.write_pdf(source, path, path, html.language_parts(source))
     elif kind == "epub":
         epub.write_epub(edition, text, edition_dir, path)
     log.info("Wrote %s (%s)", path, kind)

@@ -98,7 +98,9 @@ def _section(
 ) -> list[dict[str, Any]]:
     items = []
     for concept, term in sorted(terms, key=lambda pair: pair[1].casefold()):
-        label: list[Any] = [_span(_anchor(concept), [], _words(term))]
+        # A term the termbase lacks in this language is shown, and marked, in German.
+        term_lang = source if lang != source and not concept.term(lang) else ""
+        label: list[Any] = [_span(_anchor(concept), [], _words(term), term_lang)]
         if lang != source and lang not in concept.approved and concept.status == "preferred":
             status = ui_text("term not yet reviewed", lang)
             note = _marked(status, _words(f"({status})"))

@@ -63,3 +63,31 @@ def test_every_other_edition_passes_the_language_check(project_build):  # type: 
     pages = sorted(project_build.output.glob("*/*.html")) + [project_build.output / "index.html"]
     assert len(pages) >= 8
     assert [str(f) for page in pages for f in check_languages(page)] == []
+
+
+def _struct_languages(path: Path) -> dict[str, int]:
+    """Count the struct elements of a PDF by their /Lang."""
+    import pikepdf
+
+    counts: dict[str, int] = {}
+    with pikepdf.open(path) as pdf:
+        stack = [pdf.Root.StructTreeRoot]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, pikepdf.Dictionary):
+                if "/Lang" in node:
+                    counts[str(node.Lang)] = counts.get(str(node.Lang), 0) + 1
+                kids = node.get("/K")
+                stack += list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+    return counts
+
+
+def test_the_persian_pdf_marks_the_german_and_english_parts(persian: Path):
+    """The interface fallback and the German text get /Lang in the PDF's structure tree."""
+    import subprocess
+
+    pdf = persian / "fa" / f"{SLUG}.pdf"
+    languages = _struct_languages(pdf)
+    assert languages.get("de", 0) >= 5 and languages.get("en", 0) >= 5, languages
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert "Contents" in text and "Draft translation" in text

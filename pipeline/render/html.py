@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -175,8 +176,10 @@ def render_page(
         easy=text.easy,
         languages=languages,
         assets="../assets/",
+        # The list in the language of the sentence around it (English, where that falls back).
         published_as=format_list(
-            [format_label(k, edition.lang) for k in edition.formats], edition.lang
+            [format_label(k, edition.lang) for k in edition.formats],
+            ui_text("This edition is published as: {formats}.", edition.lang).lang or edition.lang,
         ),
         toc=table_of_contents(text.document.headings),
         body=body,
@@ -274,3 +277,47 @@ def render_landing(publication: Publication, entries: list[dict[str, Any]]) -> s
 
 def _css_string(value: str) -> str:
     return re.sub(r'["\\\n]', lambda m: "\\" + format(ord(m.group(0)), "x") + " ", value)
+
+
+def language_parts(page: str) -> list[tuple[str, str]]:
+    """Return (language, text) of every element of a page's body marked with its own
+    language, in document order: the German fallback, the interface strings that fall
+    back to English, the contents' fallback headings. The PDF's struct elements get them."""
+    parser = _LanguageParts()
+    parser.feed(page)
+    parser.close()
+    return [(lang, " ".join(text.split())) for lang, text in parser.parts]
+
+
+class _LanguageParts(HTMLParser):
+    _VOID = frozenset({"br", "img", "hr", "meta", "link", "input", "wbr", "source", "col"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.open: list[tuple[str, int | None]] = []  # (tag, index in parts or None)
+        self.parts: list[tuple[str, str]] = []
+        self.in_body = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "body":
+            self.in_body = True
+        if tag in self._VOID or not self.in_body:
+            return
+        lang = dict(attrs).get("lang")
+        index = None
+        if lang:
+            index = len(self.parts)
+            self.parts.append((lang, ""))
+        self.open.append((tag, index))
+
+    def handle_endtag(self, tag: str) -> None:
+        for position in range(len(self.open) - 1, -1, -1):
+            if self.open[position][0] == tag:
+                del self.open[position:]
+                return
+
+    def handle_data(self, data: str) -> None:
+        for _, index in self.open:
+            if index is not None:
+                lang, text = self.parts[index]
+                self.parts[index] = (lang, text + data)
