@@ -83,7 +83,8 @@ def code_fingerprint() -> str:
     for path in sorted(PACKAGE.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
             h.update(str(path.relative_to(PACKAGE)).encode() + b"\0" + path.read_bytes())
-    for name in ("weasyprint", "pikepdf", "pypandoc-binary", "pypandoc", "babel", "jinja2"):
+    tools = ("weasyprint", "pikepdf", "pypandoc-binary", "pypandoc", "babel", "jinja2")
+    for name in (*tools, "pyphen", "uharfbuzz", "simplemma", "snowballstemmer"):
         try:
             h.update(f"{name}={importlib.metadata.version(name)}\n".encode())
         except importlib.metadata.PackageNotFoundError:

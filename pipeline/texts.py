@@ -78,16 +78,22 @@ def _input_key(publication: Publication, edition: Edition, files: Mapping[str, s
     return digest(["edition text", code_fingerprint(), str(root), edition, publication, read])
 
 
+def _images_unchanged(entry: object) -> bool:
+    """Tell whether the images recorded with a kept value still have their hashes."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("images"), dict):
+        return False
+    try:
+        return all(file_sha(Path(p)) == sha for p, sha in entry["images"].items())
+    except OSError:  # an image was deleted: the text is made again, and says so
+        return False
+
+
 def _kept(cache: Cache, key: str) -> Text | None:
     """Return a text kept under a key if the images it shows are unchanged."""
     entry = cache.result(key)
-    if not isinstance(entry, dict) or not isinstance(entry.get("images"), dict):
+    if not _images_unchanged(entry):
         return None
-    try:
-        if any(file_sha(Path(p)) != sha for p, sha in entry["images"].items()):
-            return None
-    except OSError:  # an image was deleted: the text is made again, and says so
-        return None
+    assert isinstance(entry, dict)
     text = cache.value(key)
     if not isinstance(text, EditionText) or not isinstance(entry.get("digest"), str):
         return None
@@ -119,7 +125,7 @@ class _Shared:
         read = {n: sha for n, sha in files.items() if not n.startswith("translations/")}
         key = digest(["shared", code_fingerprint(), str(publication.root), publication, read])
         kept = cache.value(key) if main else None
-        if isinstance(kept, _Shared):
+        if isinstance(kept, _Shared) and _images_unchanged(cache.result(key)):
             return kept
         termbase = load_termbase(publication)
         if not main:
@@ -129,6 +135,9 @@ class _Shared:
         pot = template(publication) if translated_editions(publication) else None
         shared = cls(document, termbase, glossary, pot)
         cache.store_value(key, shared)
+        # The images are not among the hashed files: the parsed source holds cleaned SVGs.
+        images = {str(i.path): file_sha(i.path) for i in document.images}
+        cache.store_result(key, {"images": images})
         return shared
 
 

@@ -43,8 +43,12 @@ def test_a_build_that_changes_nothing_writes_nothing(
     project = copy_sample(tmp_path / "project")
     assert main(["build", "--project", str(project)]) == 0
     first = capsys.readouterr()
-    # Without a terminal, one line per finished artifact.
-    assert f"build 1/3: de/{SLUG}.html" in first.err and "build 3/3:" in first.err
+    # Without a terminal, one line per finished artifact, in the order they finish.
+    lines = [line for line in first.err.splitlines() if line.startswith("build ")]
+    assert [line.split(":")[0] for line in lines] == ["build 1/3", "build 2/3", "build 3/3"]
+    assert sorted(line.split(": ")[1] for line in lines) == [
+        f"de/{SLUG}.{kind}" for kind in ("epub", "html", "pdf")
+    ]
     before = snapshot(project)
     assert main(["-q", "build", "--project", str(project)]) == 0
     second = capsys.readouterr()
@@ -134,3 +138,15 @@ def test_builds_anywhere_with_any_number_of_workers_give_the_same_bytes(
     assert one.keys() == two.keys() and len(one) > 10
     assert [name for name in one if one[name] != two[name]] == []
     assert b"1. Januar 2026" in one[f"de/{SLUG}.html"]
+
+
+def test_a_changed_image_is_published_though_no_text_changed(tmp_path: Path):
+    """Images are not among the hashed text inputs: the kept source must not hide a new SVG."""
+    project = copy_sample(tmp_path / "project")
+    build(project)
+    chart = project / "source" / "chart.svg"
+    chart.write_text(chart.read_text(encoding="utf-8").replace("#0b4f94", "#8a4b00", 1))
+    again = build(project)
+    assert f"de/{SLUG}.html" in again.rendered and f"de/{SLUG}.pdf" in again.rendered
+    published = next((project / "output" / "de").rglob("*.svg")).read_text(encoding="utf-8")
+    assert "#8a4b00" in published

@@ -91,3 +91,14 @@ def test_the_persian_pdf_marks_the_german_and_english_parts(persian: Path):
     assert languages.get("de", 0) >= 5 and languages.get("en", 0) >= 5, languages
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
     assert "Contents" in text and "Draft translation" in text
+
+
+def test_addresses_code_and_script_subtags_are_judged_fairly(tmp_path: Path):
+    page = tmp_path / "page.html"
+    page.write_text(
+        '<html lang="ar"><body><p>زوروا <a href="https://www.dietzenbach.de">www.dietzenbach.de</a>'
+        " أو اكتبوا إلى <span>info@dietzenbach.de</span></p><p><code>python -m pipeline</code></p>"
+        '<p lang="sr-Latn">Dobrodošli u Dietzenbach</p></body></html>',
+        encoding="utf-8",
+    )
+    assert check_languages(page) == []

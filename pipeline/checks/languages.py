@@ -26,9 +26,11 @@ _VOID = {
     "track", "wbr",
 }  # fmt: skip
 # A <title> cannot mark its parts; a fallback title there is read as the page's language.
-_HIDDEN = {"script", "style", "template", "title"}
+# Code, keyboard input and sample output are written as they are typed, in any language.
+_HIDDEN = {"script", "style", "template", "title", "code", "kbd", "samp", "pre"}
 _MIN_LETTERS = 3  # shorter words ("kB", "de") say little about a text's language
 _WORD = re.compile(r"[^\W_]+")
+_ADDRESS = re.compile(r"\S+@\S+|\b(?:https?://|www\.)\S+|\b[\w-]+\.(?:de|com|org|net|eu)\b")
 _SCRIPTS = {
     "Arab": "ARABIC",
     "Cyrl": "CYRILLIC",
@@ -67,8 +69,11 @@ def check_languages(path: Path) -> list[Finding]:
 @cache
 def language_script(lang: str) -> str:
     """Return the Unicode script name a language is written in (CLDR's likely subtags)."""
-    base = lang.replace("-", "_").split("_")[0].lower()
-    likely = get_global("likely_subtags").get(base, "")
+    subtags = lang.replace("_", "-").split("-")
+    written = next((t.title() for t in subtags[1:] if len(t) == 4 and t.isalpha()), "")
+    if written:  # sr-Latn, az-Arab: the tag says its script
+        return _SCRIPTS.get(written, "")
+    likely = get_global("likely_subtags").get(subtags[0].lower(), "")
     parts = likely.split("_")
     code = parts[1] if len(parts) > 2 else ""
     return _SCRIPTS.get(code, "")
@@ -80,7 +85,7 @@ def _script_of(text: str) -> str:
     Acronyms and codes ("PDF", "PDF/UA-1", "kB") are the same in every language.
     """
     counts: dict[str, int] = {}
-    for word in _WORD.findall(text):
+    for word in _WORD.findall(_ADDRESS.sub(" ", text)):
         if word.isupper() or len(word) < _MIN_LETTERS or any(c.isdigit() for c in word):
             continue
         for char in word:

@@ -17,6 +17,7 @@ import uharfbuzz as hb
 
 from pipeline import atomic, pandoc
 from pipeline.config import Edition, Publication
+from pipeline.errors import ToolError
 from pipeline.i18n import translations
 from pipeline.localize import EditionText
 from pipeline.render.html import FONTS, TEMPLATES, draft_notice, notice_label
@@ -167,7 +168,7 @@ def _subsetter(epub: Path) -> Callable[[bytes], bytes]:
         plan.flags = hb.SubsetFlags.NOTDEF_OUTLINE
         font = hb.subset(hb.Face(data), plan)
         if font is None:
-            raise RuntimeError("HarfBuzz could not subset a font of the e-book")
+            raise ToolError("HarfBuzz could not subset a font of the e-book", epub)
         return bytes(font.blob.data)
 
     return subset
