@@ -102,3 +102,14 @@ def test_addresses_code_and_script_subtags_are_judged_fairly(tmp_path: Path):
         encoding="utf-8",
     )
     assert check_languages(page) == []
+
+
+def test_the_persian_epub_marks_its_english_interface(persian: Path):
+    import zipfile
+
+    with zipfile.ZipFile(persian / "fa" / f"{SLUG}.epub") as book:
+        texts = {n: book.read(n).decode() for n in book.namelist() if n.endswith(".xhtml")}
+    everything = "".join(texts.values())
+    assert '<span lang="en" dir="ltr">Draft translation</span>' in everything
+    nav = next(text for name, text in texts.items() if name.endswith("nav.xhtml"))
+    assert '<span lang="en" dir="ltr">Title page</span>' in nav

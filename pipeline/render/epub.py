@@ -18,7 +18,7 @@ import uharfbuzz as hb
 from pipeline import atomic, pandoc
 from pipeline.config import Edition, Publication
 from pipeline.errors import ToolError
-from pipeline.i18n import translations
+from pipeline.i18n import UiText, text_direction, translations, ui_text
 from pipeline.localize import EditionText
 from pipeline.render.html import FONTS, TEMPLATES, draft_notice, notice_label
 from pipeline.source import Document, walk
@@ -117,11 +117,10 @@ def has_conformance_claim(epub: Path) -> bool:
 
 def _localize(raw: Path, target: Path, edition: Edition, date: dt.date) -> None:
     lang = edition.lang
-    _ = translations(lang).gettext
     labels = {
-        ">Title Page<": f">{_('Title page')}<",
-        ">Table of Contents<": f">{_('Table of contents')}<",
-        ">Cover<": f">{_('Title page')}<",
+        ">Title Page<": f">{ui_text('Title page', lang).__html__()}<",
+        ">Table of Contents<": f">{ui_text('Table of contents', lang).__html__()}<",
+        ">Cover<": f">{ui_text('Title page', lang).__html__()}<",
     }
 
     def fix(name: str, text: str) -> str:
@@ -200,7 +199,7 @@ def _rewrite(
             new.writestr(info, data, compress_type=compress)
 
 
-def _chapters(document: Document, notice: str, notice_title: str) -> dict[str, Any]:
+def _chapters(document: Document, notice: UiText, notice_title: UiText) -> dict[str, Any]:
     """Return the AST with each top section as a chapter, headed by a level-1 heading.
 
     A draft edition opens with a chapter that says so.
@@ -211,12 +210,21 @@ def _chapters(document: Document, notice: str, notice_title: str) -> dict[str, A
         if node["t"] == "Header":
             node["c"][0] -= 1
     if notice:
-        heading = ["draft-notice", [], []], [{"t": "Str", "c": notice_title}]
+        heading = ["draft-notice", [], []], _marked(notice_title)
         ast["blocks"][:0] = [
             {"t": "Header", "c": [1, *heading]},
-            {"t": "Para", "c": [{"t": "Str", "c": notice}]},
+            {"t": "Para", "c": _marked(notice)},
         ]
     return ast
+
+
+def _marked(text: UiText) -> list[dict[str, Any]]:
+    """Return an interface string as inlines, marked with its language if it falls back."""
+    inline = {"t": "Str", "c": str(text)}
+    if not text.lang:
+        return [inline]
+    attributes = [["lang", text.lang], ["dir", text_direction(text.lang)]]
+    return [{"t": "Span", "c": [["", [], attributes], [inline]]}]
 
 
 def _meta_value(value: object) -> dict[str, Any]:
