@@ -28,7 +28,8 @@ def tie_numbers(document: Document) -> Document:
 def _tie(node: Any) -> Any:
     if isinstance(node, list):
         items = [_tie(item) for item in node]
-        return _tie_inlines(items) if any(_is(i, "Space") for i in items) else items
+        spaced = any(_is(i, "Space") or _is(i, "SoftBreak") for i in items)
+        return _tie_inlines(items) if spaced else items
     if isinstance(node, dict):
         if node.get("t") == "Code":  # code shows what is typed: nothing added
             return node
@@ -43,7 +44,7 @@ def _tie_inlines(items: list[Any]) -> list[Any]:
     while index < len(items):
         item = items[index]
         if (
-            _is(item, "Space")
+            (_is(item, "Space") or _is(item, "SoftBreak"))  # a line break in the source too
             and result
             and index + 1 < len(items)
             and _is(result[-1], "Str")

@@ -19,6 +19,10 @@ def test_a_number_and_its_unit_or_sign_are_tied():
         assert pair.replace(" ", NBSP) in page, pair
 
 
+def test_a_line_break_in_the_source_is_tied_too():
+    assert f"553{NBSP}kB" in _tied("Das PDF hat 553\nkB.")
+
+
 def test_other_spaces_and_code_are_left_alone():
     page = _tied("Im Jahr 2017 kamen 30 Menschen. Tippen Sie `553 kB`.")
     assert "2017 kamen" in page and "30 Menschen" in page
