@@ -208,6 +208,8 @@ class Cache:
 
     def _write(self, target: Path, fill: Any) -> None:
         # The cache only saves time: if it cannot be written (a full disk), the build goes on.
+        if self.unwritable:
+            return
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, name = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=target.parent)
@@ -219,6 +221,5 @@ class Cache:
                 Path(name).unlink(missing_ok=True)
         except OSError as exc:
             # Said once, and quietly: a full disk stops the build with its own message.
-            if not self.unwritable:
-                log.info("cache: cannot write %s (%s); going on without it", target, exc)
+            log.info("cache: cannot write %s (%s); going on without it", target, exc)
             self.unwritable = True

@@ -16,10 +16,9 @@ from pipeline.catalogs import METADATA, catalog_path, current_catalog, template
 from pipeline.comments import source_hash
 from pipeline.config import Edition, Publication
 from pipeline.glossary import Concept, Termbase
-from pipeline.i18n import text_direction
 from pipeline.review import segment_id, status, summarize
 from pipeline.segments import MarkupError, from_markup, to_markup, units
-from pipeline.source import Document, describe, load_document, walk
+from pipeline.source import Document, describe, load_document, span, walk
 from pipeline.wordlist import Definition, definition_context, used_concepts, with_glossary
 
 
@@ -174,7 +173,7 @@ def localize(
             used[current] += 1
         elif markup:
             # Language of parts: a screen reader must read the German fallback as German.
-            unit.inlines[:] = [_span(source_lang, list(unit.inlines))]
+            unit.inlines[:] = [span(list(unit.inlines), source_lang)]
             used["missing" if current == "missing" else "withheld"] += 1
         if markup and unit.kind not in ("alt", "heading"):  # headings have ids; nav has no room
             unit.inlines.insert(0, _anchor(markup))
@@ -199,9 +198,3 @@ def _translated(message: Message, inlines: list[Any], catalog_file: Path) -> lis
             catalog_file,
             message.lineno,
         ) from None
-
-
-def _span(lang: str, inlines: list[Any]) -> dict[str, Any]:
-    # Its own direction too: German inside Arabic is isolated, its punctuation stays its own.
-    attributes = [["lang", lang], ["dir", text_direction(lang)]]
-    return {"t": "Span", "c": [["", [], attributes], inlines]}

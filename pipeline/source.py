@@ -14,6 +14,7 @@ import PIL.Image
 from pipeline import pandoc, svg
 from pipeline.config import Publication
 from pipeline.errors import SourceError, read_utf8
+from pipeline.i18n import UiText, text_direction
 
 # Where pandoc keeps the attributes ([id, classes, key-values]) in each node's content.
 _ATTR_INDEX = {
@@ -296,6 +297,20 @@ def _headings(ast: dict[str, Any]) -> Iterator[Heading]:
             whole = spans[0] if len(spans) == 1 and spans[0]["t"] == "Span" else None
             lang = attributes(whole).get("lang", "") if whole else ""
             yield Heading(level=level, id=id_, text=stringify(inlines), lang=lang)
+
+
+def span(
+    inlines: list[Any], lang: str = "", identifier: str = "", classes: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """Return a pandoc Span; one in another language also gets that language's direction,
+    so that German inside Arabic is isolated and its punctuation stays its own."""
+    attributes = [["lang", lang], ["dir", text_direction(lang)]] if lang else []
+    return {"t": "Span", "c": [[identifier, list(classes), attributes], inlines]}
+
+
+def marked(text: UiText, inlines: list[Any]) -> list[Any]:
+    """Return the inlines of an interface string, in a span of its language if it falls back."""
+    return [span(inlines, text.lang)] if text.lang else inlines
 
 
 def _lang_spans(ast: dict[str, Any]) -> Iterator[tuple[str, str]]:

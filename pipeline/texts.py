@@ -101,9 +101,13 @@ def _kept(cache: Cache, key: str) -> Text | None:
 
 
 def _keep(cache: Cache, key: str, text: Text) -> None:
-    images = {str(i.path): file_sha(i.path) for i in text.text.document.images}
     cache.store_value(key, text.text)
-    cache.store_result(key, {"digest": text.key, "images": images})
+    cache.store_result(key, {"digest": text.key, "images": _image_shas(text.text.document)})
+
+
+def _image_shas(document: Document) -> dict[str, str]:
+    """Hash the images a document shows: they are not among the files hashed for its key."""
+    return {str(i.path): file_sha(i.path) for i in document.images}
 
 
 @dataclass(frozen=True)
@@ -135,9 +139,7 @@ class _Shared:
         pot = template(publication) if translated_editions(publication) else None
         shared = cls(document, termbase, glossary, pot)
         cache.store_value(key, shared)
-        # The images are not among the hashed files: the parsed source holds cleaned SVGs.
-        images = {str(i.path): file_sha(i.path) for i in document.images}
-        cache.store_result(key, {"images": images})
+        cache.store_result(key, {"images": _image_shas(document)})  # it holds cleaned SVGs
         return shared
 
 

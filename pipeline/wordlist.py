@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from pipeline.glossary import Concept, Termbase
-from pipeline.i18n import UiText, text_direction, ui_text
+from pipeline.i18n import text_direction, ui_text
 from pipeline.segments import to_markup, units
-from pipeline.source import Document, describe, walk
+from pipeline.source import Document, describe, marked, span, walk
 from pipeline.terms import Match, TermIndex, plain
 
 SECTION_ID = "glossary"
@@ -100,31 +100,19 @@ def _section(
     for concept, term in sorted(terms, key=lambda pair: pair[1].casefold()):
         # A term the termbase lacks in this language is shown, and marked, in German.
         term_lang = source if lang != source and not concept.term(lang) else ""
-        label: list[Any] = [_span(_anchor(concept), [], _words(term), term_lang)]
+        label: list[Any] = [span(_words(term), term_lang, _anchor(concept))]
         if lang != source and lang not in concept.approved and concept.status == "preferred":
             status = ui_text("term not yet reviewed", lang)
-            note = _marked(status, _words(f"({status})"))
-            label += [{"t": "Space"}, _span("", ["term-status"], note)]
+            note = marked(status, _words(f"({status})"))
+            label += [{"t": "Space"}, span(note, classes=("term-status",))]
         definition = definitions.get(concept.id, Definition(concept.definition, source))
         body = _sentences(definition.text) if word_list else _words(definition.text)
         if definition.lang != lang:
-            body = [_span("", [], body, definition.lang)]
+            body = [span(body, definition.lang)]
         items.append([label, [[{"t": "Para", "c": body}]]])
     title = ui_text("Word list", lang) if word_list else ui_text("Glossary", lang)
-    header = {"t": "Header", "c": [level, [SECTION_ID, [], []], _marked(title, _words(title))]}
+    header = {"t": "Header", "c": [level, [SECTION_ID, [], []], marked(title, _words(title))]}
     return [header, {"t": "DefinitionList", "c": items}]
-
-
-def _span(
-    identifier: str, classes: list[str], inlines: list[Any], lang: str = ""
-) -> dict[str, Any]:
-    attributes = [["lang", lang], ["dir", text_direction(lang)]] if lang else []
-    return {"t": "Span", "c": [[identifier, classes, attributes], inlines]}
-
-
-def _marked(text: UiText, inlines: list[Any]) -> list[Any]:
-    """Mark an interface string that falls back to English as English."""
-    return [_span("", [], inlines, text.lang)] if text.lang else inlines
 
 
 def _sentences(text: str) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from pipeline.cli.common import project_option, shown
+from pipeline.easy.messages import LANGUAGES
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
@@ -29,7 +30,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     )
     lint.add_argument(
         "--lang",
-        choices=["de", "en"],
+        choices=LANGUAGES,
         default="de",
         help="the language of the messages and suggestions (default: de, German)",
     )

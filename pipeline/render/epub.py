@@ -18,10 +18,10 @@ import uharfbuzz as hb
 from pipeline import atomic, pandoc
 from pipeline.config import Edition, Publication
 from pipeline.errors import ToolError
-from pipeline.i18n import UiText, text_direction, translations, ui_text
+from pipeline.i18n import UiText, translations, ui_text
 from pipeline.localize import EditionText
 from pipeline.render.html import FONTS, TEMPLATES, draft_notice, notice_label
-from pipeline.source import Document, walk
+from pipeline.source import Document, marked, walk
 
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
 
@@ -210,21 +210,16 @@ def _chapters(document: Document, notice: UiText, notice_title: UiText) -> dict[
         if node["t"] == "Header":
             node["c"][0] -= 1
     if notice:
-        heading = ["draft-notice", [], []], _marked(notice_title)
+        heading = ["draft-notice", [], []], marked(notice_title, [_str(notice_title)])
         ast["blocks"][:0] = [
             {"t": "Header", "c": [1, *heading]},
-            {"t": "Para", "c": _marked(notice)},
+            {"t": "Para", "c": marked(notice, [_str(notice)])},
         ]
     return ast
 
 
-def _marked(text: UiText) -> list[dict[str, Any]]:
-    """Return an interface string as inlines, marked with its language if it falls back."""
-    inline = {"t": "Str", "c": str(text)}
-    if not text.lang:
-        return [inline]
-    attributes = [["lang", text.lang], ["dir", text_direction(text.lang)]]
-    return [{"t": "Span", "c": [["", [], attributes], [inline]]}]
+def _str(text: str) -> dict[str, Any]:
+    return {"t": "Str", "c": str(text)}
 
 
 def _meta_value(value: object) -> dict[str, Any]:
