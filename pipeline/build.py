@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import multiprocessing
 import os
@@ -20,13 +21,14 @@ from pipeline.checks.easy_gate import WAIVERS
 from pipeline.config import Edition, Publication, load_config
 from pipeline.easy.config import CONFIG_NAME as EASY_CONFIG
 from pipeline.errors import PipelineError, os_reason
-from pipeline.i18n import file_size, language_name
+from pipeline.i18n import file_size, language_name, ui_text
 from pipeline.localize import EditionText
 from pipeline.locks import locked
 from pipeline.manifest import OUTPUT_MARKER, Manifest
 from pipeline.progress import Progress
 from pipeline.render import epub, html
 from pipeline.source import Document
+from pipeline.statement import read_report, status_of
 from pipeline.texts import Text, edition_texts
 
 log = logging.getLogger(__name__)
@@ -50,6 +52,8 @@ class BuildResult:
     artifacts: tuple[Artifact, ...]
     rendered: tuple[str, ...] = ()  # the artifacts rendered this time (the rest were reused)
     changed: bool = True  # False: output/ was up to date, and no file was written
+    # What the publisher must do before an edition can be final: (file, what to do).
+    notes: tuple[tuple[Path, str], ...] = ()
 
 
 def build(
@@ -72,11 +76,24 @@ def build(
     with output_lock(output):
         _restore(output)
         inputs = Inputs.of(publication)
-        unchanged = _up_to_date(publication.root, output, inputs) if cache.enabled else None
-        if unchanged is not None:
-            return unchanged
-        with _workers(jobs or os.cpu_count() or 1) as pool:
-            return _build(publication, output, cache, pool, progress, inputs)
+        result = _up_to_date(publication.root, output, inputs) if cache.enabled else None
+        if result is None:
+            with _workers(jobs or os.cpu_count() or 1) as pool:
+                result = _build(publication, output, cache, pool, progress, inputs)
+    return dataclasses.replace(result, notes=_notes(publication))
+
+
+def _notes(publication: Publication) -> tuple[tuple[Path, str], ...]:
+    missing = publication.accessibility.missing
+    if not missing:
+        return ()
+    keys = ", ".join(missing)
+    what = (
+        f"[accessibility] has no {keys}: every edition is published as a draft until its "
+        "accessibility statement names where readers report barriers and the enforcement "
+        "body; add them (README, 'The accessibility statement')"
+    )
+    return ((publication.config_path, what),)
 
 
 @contextmanager
@@ -212,6 +229,7 @@ def _build(
                 found[job.name] = path
             files = _static_files(publication, texts)
             files.update({job.name: found[job.name] for job in planned})
+            files.update(_statements(publication, texts, read_report(output), found))
             artifacts = [Artifact(j.edition.id, j.kind, output / j.name) for j in planned]
             entries = _landing_entries(publication, texts, artifacts, found)
             landing = html.render_landing(publication, entries).encode("utf-8")
@@ -239,6 +257,22 @@ def _build(
         rendered=tuple(job.name for job in todo),
         changed=changed,
     )
+
+
+def _statements(
+    publication: Publication,
+    texts: dict[str, EditionText],
+    report: dict[str, Any] | None,
+    found: dict[str, Path],
+) -> dict[str, bytes]:
+    """Render each edition's accessibility statement, with what the last check says of its
+    files; a file made anew has not been checked, and neither has its edition."""
+    pages = {}
+    for edition in publication.editions:
+        files = {name: path for name, path in found.items() if name.startswith(f"{edition.id}/")}
+        page = html.render_statement(edition, texts[edition.id], status_of(report, files))
+        pages[f"{edition.id}/{html.STATEMENT}"] = page.encode("utf-8")
+    return pages
 
 
 def _image_hashes(root: Path, texts: dict[str, EditionText]) -> dict[str, str]:
@@ -460,6 +494,8 @@ def _landing_entries(
                     text, edition, original=edition.lang == publication.source_language
                 ),
                 "formats": formats,
+                "statement": f"{edition.id}/{html.STATEMENT}",
+                "statement_label": ui_text("Accessibility statement", edition.lang),
             }
         )
     return entries

@@ -30,6 +30,7 @@ _KNOWN_TOP = {
     "slug",  # base of the output file names; derived from the title if absent
     "editions",  # table of editions, keyed by edition id
     "policies",  # publication policies
+    "accessibility",  # the accessibility statement's contact and enforcement body
 }
 _KNOWN_EDITION = {
     "lang",  # BCP-47 tag of the edition's language; defaults to the edition id
@@ -49,6 +50,38 @@ _KNOWN_POLICIES = {
     "min_approved_share",  # 0..1: below it, a translated edition is published as a draft
     "four_eyes",  # true: nobody approves a draft they wrote or edited themselves
 }
+_KNOWN_ACCESSIBILITY = {
+    "contact",  # who answers, e.g. "Stadt Dietzenbach, Stabsstelle Integration"
+    "email",  # where readers report barriers: the statement's feedback mechanism
+    "phone",  # a phone number for the same
+    "address",  # the postal address, e.g. "Europaplatz 1, 63128 Dietzenbach"
+    "enforcement_body",  # where readers turn when nobody answers (the Schlichtungsstelle)
+    "enforcement_url",  # that body's page for applying (https://…)
+    "date",  # when the statement was written or last reviewed (TOML date)
+}
+# A final edition's statement needs these: a way to report barriers, and where to turn next.
+STATEMENT_REQUIRED = ("email", "enforcement_body", "enforcement_url")
+
+
+@dataclass(frozen=True)
+class Accessibility:
+    """What the accessibility statement names (BITV 2.0 § 7, directive (EU) 2016/2102).
+
+    Its conformance status is never configured: it comes from the latest `check` report.
+    """
+
+    contact: str = ""
+    email: str = ""
+    phone: str = ""
+    address: str = ""
+    enforcement_body: str = ""
+    enforcement_url: str = ""
+    date: dt.date | None = None
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """Return the keys a final edition needs that are not given."""
+        return tuple(key for key in STATEMENT_REQUIRED if not getattr(self, key))
 
 
 @dataclass(frozen=True)
@@ -102,6 +135,7 @@ class Publication:
     slug: str
     editions: tuple[Edition, ...]
     policies: Policies
+    accessibility: Accessibility = Accessibility()
 
 
 def load_config(root: Path) -> Publication:
@@ -146,6 +180,7 @@ def _publication(
     sources = _sources(root, data.get("sources"), problems)
     editions = _editions(root, data.get("editions"), problems)
     policies = _policies(data.get("policies", {}), problems)
+    accessibility = _accessibility(data.get("accessibility", {}), problems)
     slug = data.get("slug") or _slugify(texts["title"] or "publication")
     if not isinstance(slug, str) or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", slug):
         problems.append("Config value 'slug': expected lower-case letters, digits and '-'")
@@ -164,6 +199,7 @@ def _publication(
         slug=slug,
         editions=editions,
         policies=policies,
+        accessibility=accessibility,
     )
 
 
@@ -316,6 +352,35 @@ def _policies(value: Any, problems: list[str]) -> Policies:
         problems.append("Config value 'policies.four_eyes': expected true or false")
         four_eyes = False
     return Policies(min_approved_share=float(share), four_eyes=four_eyes)
+
+
+def _accessibility(value: Any, problems: list[str]) -> Accessibility:
+    if not isinstance(value, dict):
+        problems.append("Config value 'accessibility': expected a table")
+        return Accessibility()
+    _unknown_keys(value, _KNOWN_ACCESSIBILITY, "accessibility.", problems)
+    texts = {
+        key: _text(value, key, f"accessibility.{key}", problems, required=False)
+        for key in _KNOWN_ACCESSIBILITY - {"date"}
+    }
+    if texts["email"] and not re.fullmatch(
+        r"[^@\s<>\"]+@[^@\s<>\"]+\.[A-Za-z]{2,}", texts["email"]
+    ):
+        problems.append(
+            "Config value 'accessibility.email': expected an e-mail address such as "
+            "integration@example.org"
+        )
+    if texts["enforcement_url"] and not re.fullmatch(
+        r"https://[^\s<>\"]+", texts["enforcement_url"]
+    ):
+        problems.append(
+            "Config value 'accessibility.enforcement_url': expected an https:// address"
+        )
+    date = value.get("date")
+    if date is not None and (not isinstance(date, dt.date) or isinstance(date, dt.datetime)):
+        problems.append("Config value 'accessibility.date': expected a date such as 2026-12-01")
+        date = None
+    return Accessibility(**texts, date=date)
 
 
 # The targets for which DeepL accepts formality "more" and "less" (any other answers 400).

@@ -113,5 +113,16 @@ def _config_text(title: str, subtitle: str, publisher: str, lang: str, source: s
         f"lang = {value(lang)}",
         'formats = ["html", "pdf", "epub"]',
         "",
+        "# The accessibility statement of every edition: where readers report barriers, and",
+        "# where they turn when nobody answers. Until email and the enforcement body are set,",
+        "# every edition is published as a draft.",
+        "[accessibility]",
+        f"contact = {value(publisher)}",
+        '# email = "barrierefreiheit@example.org"',
+        '# phone = "01234 5678-0"',
+        '# address = "Street 1, 12345 Town"',
+        '# enforcement_body = "the enforcement body (Schlichtungsstelle) of your state"',
+        '# enforcement_url = "https://…"',
+        "",
     ]
     return "\n".join(lines)

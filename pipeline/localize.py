@@ -35,6 +35,12 @@ class EditionText:
     easy: bool = False  # a Leichte Sprache text; a draft until test readers checked it
 
     @property
+    def held(self) -> bool:
+        """Tell whether the edition is a draft because its accessibility statement lacks a
+        contact or an enforcement body: no edition is final without them."""
+        return bool(self.publication.accessibility.missing)
+
+    @property
     def approved_share(self) -> float:
         """Return the share of approved segments, 0 to 1."""
         return self.approved / self.total if self.total else 1.0
@@ -55,22 +61,24 @@ def edition_text(
     source = publication.source_language
     if edition.lang == source:
         document = with_glossary(document, list(glossary), {}, source, source)
-        return EditionText(publication, document, frozenset(), 1, 1, draft=False)
+        held = bool(publication.accessibility.missing)
+        return EditionText(publication, document, frozenset(), 1, 1, draft=held)
     path = catalog_path(publication, edition)
     # Merged with the current German in memory: an entry whose German changed is stale, so
     # a catalog not yet updated after an edit never makes an edition look more reviewed
     # than it is, and a translation of older German is never shown as current.
     catalog = current_catalog(publication, edition, pot or template(publication))
     summary = summarize(catalog)  # the one "approved share" (pipeline/review.py)
-    draft = summary.approved_share < publication.policies.min_approved_share
-    text = localize(document, catalog, path, source, include_unapproved=draft)
+    unreviewed = summary.approved_share < publication.policies.min_approved_share
+    draft = unreviewed or bool(publication.accessibility.missing)
+    text = localize(document, catalog, path, source, include_unapproved=unreviewed)
     fields = {f: getattr(publication, f) for f in METADATA if getattr(publication, f)}
     # Keyed by msgctxt: the metadata field's name, or "glossary:ID" for a definition.
     entries = [(f, f, text) for f, text in fields.items()] + [
         (definition_context(c), definition_context(c), c.definition) for c in glossary
     ]
     statuses = {key: _entry_status(catalog, context, text) for key, context, text in entries}
-    usable = ("approved", "draft") if draft else ("approved",)
+    usable = ("approved", "draft") if unreviewed else ("approved",)
     shown = {
         key: str(message.string)
         for key, context, german in entries
@@ -125,7 +133,7 @@ def own_text(publication: Publication, edition: Edition, termbase: Termbase | No
         frozenset(),
         int(checked or not easy),
         1,
-        draft=easy and not checked,
+        draft=(easy and not checked) or bool(publication.accessibility.missing),
         easy=easy,
     )
 

@@ -1,9 +1,11 @@
-"""The one sequencer of a whole job: build, check, then the EPUB conformance claim.
+"""The one sequencer of a whole job: build, check, the EPUB claim, the statements' status.
 
 `build` (pipeline/build.py) writes output/; `check` judges it and writes only its report;
-`publish` does both and then claims conformance in each EPUB that passed, which is the only
-change made to a checked file: EPUBCheck checks the claimed EPUB again before it replaces
-the unclaimed one. The CLI parses arguments and prints; it sequences nothing.
+`publish` does both, then claims conformance in each EPUB that passed, and writes each
+edition's accessibility statement's status from the report (pipeline/statement.py). Those
+are the only changes made to checked files, and each is checked again: EPUBCheck checks a
+claimed EPUB before it replaces the unclaimed one, and the HTML checkers a statement whose
+status changed. The CLI parses arguments and prints; it sequences nothing.
 """
 
 from __future__ import annotations
@@ -19,11 +21,18 @@ from pipeline import atomic
 from pipeline.build import BuildResult, Inputs, build, output_lock
 from pipeline.cache import Cache, digest
 from pipeline.checks import Finding
-from pipeline.checks.conformance import Report, recheck_claimed_epub, run_checks, write_report
+from pipeline.checks.conformance import (
+    Report,
+    recheck_claimed_epub,
+    recheck_pages,
+    run_checks,
+    write_report,
+)
 from pipeline.config import CONFIG_NAME, Publication, load_config
 from pipeline.manifest import Manifest
 from pipeline.progress import Progress
 from pipeline.render.epub import add_conformance_claim, has_conformance_claim
+from pipeline.statement import refresh
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -90,11 +99,17 @@ def publish(
     """Build, check, and claim EPUB Accessibility conformance where the checks found nothing."""
     built = build(root, output, jobs=jobs, use_cache=use_cache, progress=progress)
     report = check(root, built.output, use_cache=use_cache, progress=progress)
-    cache = Cache(load_config(root).root if use_cache else None)
+    publication = load_config(root)
+    cache = Cache(publication.root if use_cache else None)
     claimed, findings = claim_conformance(built.output, report, cache)
     if findings:
         report = replace(report, findings=report.findings + tuple(findings))
+    if claimed or findings:  # the report names the bytes it speaks for: the claimed EPUBs'
         write_report(report, built.output)
+    with output_lock(built.output):
+        statements = refresh(publication, built.output)
+    if statements:  # their status changed after the checks: check those pages again
+        report = recheck_pages(report, statements, cache)
     return Published(built, report, claimed)
 
 

@@ -8,8 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from pipeline import clock
 from pipeline.build import build
+from pipeline.cache import file_sha
 from pipeline.checks.conformance import Report
+from pipeline.i18n import long_date
 from pipeline.publish import publish
 from pipeline.render.epub import has_conformance_claim
 
@@ -19,7 +22,7 @@ from .conftest import Checked, copy_sample
 def test_the_sample_passes_every_checker(sample_report: Report):
     assert [str(f) for f in sample_report.findings] == []
     kinds = sorted(sample_report.files.values())
-    assert kinds == ["epub", "html", "html", "pdf"]
+    assert kinds == ["epub", "html", "html", "html", "pdf"]
 
 
 def test_the_report_is_written_as_json(sample_report: Report):
@@ -27,6 +30,7 @@ def test_the_report_is_written_as_json(sample_report: Report):
     assert data["passed"] is True
     assert {f["path"] for f in data["files"]} == {
         "index.html",
+        "de/accessibility.html",
         "de/willkommen-in-musterstadt.html",
         "de/willkommen-in-musterstadt.pdf",
         "de/willkommen-in-musterstadt.epub",
@@ -54,8 +58,17 @@ def test_publish_claims_conformance_in_a_passing_epub_and_a_rebuild_keeps_it(
     epub = project / "output" / "de" / "willkommen-in-musterstadt.epub"
     assert done.claimed == (epub,) and has_conformance_claim(epub)
     assert done.report.passed
+    # The accessibility statement now says what the checks found, and was checked again.
+    statement = project / "output" / "de" / "accessibility.html"
+    said = f"Am {long_date(clock.today(), 'de')} fanden die automatischen Prüfprogramme keine"
+    assert said in statement.read_text(encoding="utf-8")
+    data = json.loads(done.report.path.read_text(encoding="utf-8"))
+    entry = next(f for f in data["files"] if f["path"] == "de/accessibility.html")
+    assert entry["passed"] and entry["sha256"] == file_sha(statement)
     again = build(project)
     assert not again.changed and has_conformance_claim(epub)
+    assert not publish(project).build.changed  # nothing to do: the status stays as it is
+    assert entry["sha256"] == file_sha(statement)
 
 
 def test_a_failing_page_fails_the_check_and_names_the_rule(tmp_path: Path):
@@ -76,7 +89,7 @@ def test_every_edition_of_this_project_passes_every_checker(project_report: Repo
     # Leichte Sprache edition.
     assert [str(f) for f in project_report.findings] == []
     kinds = sorted(project_report.files.values())
-    assert kinds == ["epub"] * 8 + ["html"] * 9 + ["pdf"] * 8
+    assert kinds == ["epub"] * 8 + ["html"] * 17 + ["pdf"] * 8
 
 
 UNSEEN = """---
@@ -135,7 +148,7 @@ def test_a_publication_made_with_init_from_unseen_markdown_passes(tmp_path: Path
         result = _cli(command, "--project", str(project))
         assert result.returncode == 0, result.stdout + result.stderr
     report = json.loads((project / "output" / "report.json").read_text(encoding="utf-8"))
-    assert report["passed"] and len(report["files"]) == 4
+    assert report["passed"] and len(report["files"]) == 5
     html = project / "output" / "de" / "satzung-ueber-die-benutzung-der-stadtbuecherei.html"
     assert "<title>Satzung über die Benutzung der Stadtbücherei</title>" in html.read_text()
 

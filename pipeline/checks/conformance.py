@@ -98,12 +98,7 @@ def _run_checks(
     if not files:
         raise PipelineError("nothing to check; run `python -m pipeline build` first", output)
     shas = {path: file_sha(path) for path in files}
-    # An HTML page is judged with its styles and images: their hashes join its key.
-    resources = sorted(
-        file_sha(p)
-        for p in output.rglob("*")
-        if p.is_file() and p.suffix not in _NOT_RESOURCES and not p.name.startswith(".")
-    )
+    resources = _resources(output)
     version = checker_fingerprint()
     findings: list[Finding] = []
     todo: list[_Job] = []
@@ -139,11 +134,60 @@ def _run_checks(
         finally:
             if progress:
                 progress.done()
-    order = {path: index for index, path in enumerate(files)}
-    findings.sort(key=lambda f: (order.get(Path(f.path), len(order)), f.checker, f.rule))
-    report = Report(output / "report.json", files, tuple(findings), terminology, readability)
+    report = Report(
+        output / "report.json", files, _sorted(findings, files), terminology, readability
+    )
     write_report(report, output)
     return report
+
+
+def _resources(output: Path) -> list[str]:
+    # An HTML page is judged with its styles and images: their hashes join its key.
+    return sorted(
+        file_sha(p)
+        for p in output.rglob("*")
+        if p.is_file() and p.suffix not in _NOT_RESOURCES and not p.name.startswith(".")
+    )
+
+
+def _sorted(findings: list[Finding], files: dict[Path, str]) -> tuple[Finding, ...]:
+    order = {path: index for index, path in enumerate(files)}
+    return tuple(
+        sorted(findings, key=lambda f: (order.get(Path(f.path), len(order)), f.checker, f.rule))
+    )
+
+
+def recheck_pages(report: Report, pages: list[Path], cache: Cache) -> Report:
+    """Check HTML pages that a stage after the checks changed (the statements' status).
+
+    Return the report with their new findings instead of the old, and write it; the
+    results are kept as `check` keeps them, so the next check does not run them again.
+    """
+    output = report.path.parent
+    version, resources = checker_fingerprint(), _resources(output)
+    found: list[Finding] = []
+    with locked(output, "another build or check of this output"):
+        for checker, run in (("axe+reflow", check_html), ("languages", _languages)):
+            results = run(pages)
+            for page in pages:
+                own = [f for f in results if _same(f.path, page)]
+                key = digest([version, checker, file_sha(page), resources])
+                cache.store_result(key, [_stored(f) for f in own])
+            found += results
+        kept = [f for f in report.findings if not any(_same(f.path, p) for p in pages)]
+        checked = Report(
+            report.path,
+            report.files,
+            _sorted(kept + found, report.files),
+            report.terminology,
+            report.readability,
+        )
+        write_report(checked, output)
+    return checked
+
+
+def _languages(paths: list[Path]) -> list[Finding]:
+    return [f for p in paths for f in check_languages(p)]
 
 
 def write_report(report: Report, output: Path) -> None:
@@ -179,7 +223,7 @@ def _checkers(
         ("axe+reflow", "html", True, check_html),  # one Chromium for all pages
         ("verapdf", "pdf", True, check_pdfs),  # one JVM for all PDFs
         ("pdfua", "pdf", False, lambda paths: [f for p in paths for f in check_pdf(p)]),
-        ("languages", "html", False, lambda paths: [f for p in paths for f in check_languages(p)]),
+        ("languages", "html", False, _languages),
         ("epubcheck+ace", "epub", False, epubs),
     ]
 
@@ -253,6 +297,7 @@ def _as_json(report: Report, output: Path) -> dict[str, object]:
             {
                 "path": relative(path),
                 "kind": kind,
+                "sha256": file_sha(path),  # the bytes judged: a statement speaks for these only
                 "checkers": CHECKERS[kind],
                 "findings": len(found),
                 "passed": not found,

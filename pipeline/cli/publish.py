@@ -84,12 +84,14 @@ def _build(args: argparse.Namespace) -> int:
 def _print_build(result: BuildResult) -> None:
     if not result.changed:
         print(f"{shown(result.output)} is up to date")
-        return
-    rendered = set(result.rendered)
-    for artifact in result.artifacts:
-        name = str(artifact.path.relative_to(result.output))
-        print(f"{'wrote' if name in rendered else 'kept '} {shown(artifact.path)}")
-    print(f"wrote {shown(result.landing)}")
+    else:
+        rendered = set(result.rendered)
+        for artifact in result.artifacts:
+            name = str(artifact.path.relative_to(result.output))
+            print(f"{'wrote' if name in rendered else 'kept '} {shown(artifact.path)}")
+        print(f"wrote {shown(result.landing)}")
+    for path, note in result.notes:
+        print(f"{shown(path)}: {note}")
 
 
 def _check(args: argparse.Namespace) -> int:

@@ -7,10 +7,10 @@ import shutil
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from pipeline import pandoc
 from pipeline.config import Edition, Publication
@@ -27,6 +27,10 @@ from pipeline.localize import EditionText
 from pipeline.render.hyphenate import hyphenate_ast, hyphenate_text
 from pipeline.source import Document, Heading, stringify
 
+if TYPE_CHECKING:
+    from pipeline.statement import Status
+
+STATEMENT = "accessibility.html"  # each edition's accessibility statement, beside its page
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 FONTS = Path(__file__).resolve().parent.parent / "fonts"
 MEDIA_TYPES = {
@@ -177,11 +181,10 @@ def render_page(
         languages=languages,
         assets="../assets/",
         # The list in the language of the sentence around it (English, where that falls back).
-        published_as=format_list(
-            [format_label(k, edition.lang) for k in edition.formats],
-            ui_text("This edition is published as: {formats}.", edition.lang).lang or edition.lang,
-        ),
+        published_as=_published_as(edition, "This edition is published as: {formats}."),
         toc=table_of_contents(text.document.headings),
+        contact=publication.accessibility,
+        statement=STATEMENT,
         body=body,
         formats=formats,
         for_print=for_print,
@@ -192,17 +195,79 @@ def render_page(
     )
 
 
+def _published_as(edition: Edition, sentence: str) -> str:
+    # The list in the language of the sentence around it (English, where that falls back).
+    labels: list[str] = [format_label(kind, edition.lang) for kind in edition.formats]
+    return format_list(labels, ui_text(sentence, edition.lang).lang or edition.lang)
+
+
+def render_statement(edition: Edition, text: EditionText, status: Status) -> str:
+    """Render an edition's accessibility statement, with the status `status` gives it."""
+    publication = text.publication
+    statement = publication.accessibility
+    env = environment(edition.lang)
+    return env.get_template("statement.html").render(
+        publication=publication,
+        edition=edition,
+        lang=edition.lang,
+        dir=edition.dir,
+        source_lang=publication.source_language,
+        untranslated=text.untranslated,
+        draft_notice=draft_notice(text, edition.lang),
+        notice_label=notice_label(text, edition.lang),
+        easy=text.easy,
+        languages=[],
+        assets="../assets/",
+        published_as=_published_as(
+            edition,
+            "The publisher wants this publication to be accessible to everyone. This statement"
+            " applies to this edition in these formats: {formats}.",
+        ),
+        edition_page=f"{publication.slug}.html" if "html" in edition.formats else "../index.html",
+        status=Markup(render_statement_status(edition.lang, status)),
+        # What is not accessible besides the checkers' findings: text not yet reviewed.
+        caveat=draft_notice(text, edition.lang) if _unreviewed(text) else "",
+        contact=statement,
+        written=long_date(statement.date or publication.date, edition.lang),
+        for_print=False,
+    )
+
+
+def render_statement_status(lang: str, status: Status) -> str:
+    """Render the part of a statement that the latest check decides (pipeline/statement.py)."""
+    findings = [
+        {
+            "where": format_label(Path(f.path).suffix.lstrip("."), lang),
+            "checker": f.checker,
+            "rule": f.rule,
+            "message": f.message,
+        }
+        for f in status.findings
+    ]
+    checked_on = long_date(status.checked_on, lang) if status.checked_on else ""
+    template = environment(lang).get_template("statement-status.html")
+    return template.render(status=status, findings=findings, checked_on=checked_on).strip()
+
+
 def notice_label(text: EditionText, lang: str) -> UiText:
     """Return the short label of an edition's draft notice."""
-    if text.easy:
+    if text.easy and text.approved < text.total:
         return ui_text("Not yet checked", lang)
-    return ui_text("Draft translation", lang)
+    if _unreviewed(text):
+        return ui_text("Draft translation", lang)
+    return ui_text("Not yet released", lang)
 
 
 def draft_notice(text: EditionText, lang: str) -> UiText:
     """Return the notice that tells readers an edition is a draft, or "" for a final one."""
     if not text.draft:
         return UiText("")
+    if not _unreviewed(text):
+        return ui_text(
+            "This edition is not yet released: its publisher has yet to name a contact for"
+            " reporting barriers in its accessibility statement.",
+            lang,
+        )
     if text.easy:
         return ui_text(
             "This text is new. Test readers check if a text is easy to read."
@@ -218,10 +283,19 @@ def draft_notice(text: EditionText, lang: str) -> UiText:
     )
 
 
+def _unreviewed(text: EditionText) -> bool:
+    """Tell whether an edition is a draft for its text: unapproved or untested by readers."""
+    if text.easy:
+        return text.approved < text.total
+    return text.approved_share < text.publication.policies.min_approved_share
+
+
 def edition_status(text: EditionText, edition: Edition, original: bool) -> UiText:
     """Say, in the edition's language, whether it is the original, a draft or reviewed."""
     lang = edition.lang
     share = percent(text.approved_share, lang)
+    if text.held and not _unreviewed(text):
+        return ui_text("Not yet released: the accessibility statement names no contact yet", lang)
     if text.easy and edition.checked_on:
         date = long_date(edition.checked_on, lang)
         return ui_text(

@@ -1,0 +1,183 @@
+"""The accessibility statement: its contact, its enforcement body, and a status from the checks."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from markupsafe import escape
+
+from pipeline.build import BuildResult, build
+from pipeline.checks import Finding
+from pipeline.config import load_config
+from pipeline.errors import ConfigError
+from pipeline.i18n import translations
+from pipeline.manifest import Manifest
+from pipeline.render.html import render_statement_status
+from pipeline.statement import edition_files, read_report, status_of
+
+from .conftest import Checked, copy_sample
+
+SLUG = "willkommen-in-musterstadt"
+# Every language with an interface catalog, right-to-left Arabic among them, and en-GB.
+LANGUAGES = ("tr", "ar", "pl", "ru", "uk", "en-GB")
+
+
+def _config(project: Path) -> Path:
+    return project / "publication.toml"
+
+
+def _with_editions(project: Path, languages: tuple[str, ...]) -> Path:
+    """Add web-only editions (an empty catalog each) to a copy of the sample."""
+    from pipeline.catalogs import update_catalogs
+
+    config = _config(project)
+    text = config.read_text(encoding="utf-8")
+    added = "".join(f'\n[editions.{lang}]\nformats = ["html"]\n' for lang in languages)
+    config.write_text(text.replace("\n[accessibility]", added + "\n[accessibility]"), "utf-8")
+    update_catalogs(load_config(project))
+    return project
+
+
+@pytest.fixture(scope="module")
+def languages_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    """The sample with an edition in every interface language, built once."""
+    return build(_with_editions(copy_sample(tmp_path_factory.mktemp("st") / "p"), LANGUAGES))
+
+
+def _main(page: Path) -> str:
+    text = page.read_text(encoding="utf-8")
+    return text[text.index("<main") : text.index("</footer>")]
+
+
+@pytest.mark.parametrize("lang", ("de", *LANGUAGES))
+def test_the_statement_names_contact_and_enforcement_body_in_the_editions_language(
+    languages_build: BuildResult, lang: str
+):
+    page = languages_build.output / lang / "accessibility.html"
+    text = page.read_text(encoding="utf-8")
+    assert re.search(rf'<html lang="{lang}" dir="{"rtl" if lang == "ar" else "ltr"}">', text)
+    main = _main(page)
+
+    def _(message: str) -> str:
+        return str(escape(translations(lang).gettext(message)))
+
+    for heading in ("Accessibility statement", "Feedback and contact", "Enforcement procedure"):
+        assert _(heading) in main
+    if lang != "en-GB":  # every interface string of it comes from the language's catalog
+        assert 'lang="en"' not in main
+        assert _("Accessibility statement") != "Accessibility statement"
+    assert '<a href="mailto:integration@musterstadt.example">' in main
+    assert '<a href="tel:01234567-0">01234 567-0</a>' in main
+    # The names are German, and marked so in every edition.
+    assert '<dd lang="de">Marktplatz 1, 12345 Musterstadt</dd>' in main
+    assert '<a href="https://schlichtung.example/antrag" lang="de">Schlichtungsstelle' in main
+    # Not checked yet: a build alone claims nothing.
+    unchecked = (
+        "This edition has not been checked since it last changed, so how far it meets the"
+        " requirements (WCAG 2.2 level AA, EN 301 549, BITV 2.0) is not known yet."
+    )
+    assert _(unchecked) in main
+
+
+def test_every_web_page_links_its_statement(languages_build: BuildResult):
+    output = languages_build.output
+    for lang in ("de", *LANGUAGES):
+        page = (output / lang / f"{SLUG}.html").read_text(encoding="utf-8")
+        label = translations(lang).gettext("Accessibility statement")
+        assert f'<a href="accessibility.html">{label}</a>' in page
+        landing = (output / "index.html").read_text(encoding="utf-8")
+        assert f'<a href="{lang}/accessibility.html">{label}</a>' in landing
+    # The PDF's source page names the address to write to.
+    assert "integration@musterstadt.example" in (output / "de" / f"{SLUG}.html").read_text()
+
+
+def test_the_status_comes_from_the_report_for_the_very_files_it_checked(
+    sample_check: Checked, tmp_path: Path
+):
+    output = sample_check.report.path.parent
+    report = read_report(output)
+    files = edition_files(Manifest.read(output), output, "de")
+    assert sorted(files) == [f"de/{SLUG}.{kind}" for kind in ("epub", "html", "pdf")]
+    passed = status_of(report, files)
+    assert passed.checked and passed.findings == ()
+    text = render_statement_status("de", passed)
+    assert "teilweise vereinbar" in text and "keine Barrieren" in text
+
+    # A checker that failed: its finding is listed, in the checker's words, marked English.
+    assert report is not None
+    finding = Finding(f"de/{SLUG}.pdf", "verapdf", "7.1-3", "error", "Content is <not> tagged")
+    failing = {**report, "findings": [finding.to_dict()]}
+    status = status_of(failing, files)
+    assert status.findings == (finding,)
+    text = render_statement_status("de", status)
+    assert "fanden die automatischen Prüfprogramme diese Barrieren" in text
+    assert '<span lang="en" dir="ltr">verapdf 7.1-3: Content is &lt;not&gt; tagged</span>' in text
+
+    # A file changed since the check (or no report at all): not checked, whatever it said.
+    changed = tmp_path / f"{SLUG}.pdf"
+    shutil.copy(files[f"de/{SLUG}.pdf"], changed)
+    with changed.open("ab") as handle:
+        handle.write(b"\n")
+    assert not status_of(report, {**files, f"de/{SLUG}.pdf": changed}).checked
+    assert not status_of(None, files).checked
+    assert not status_of({**report, "checked_at": "yesterday"}, files).checked
+
+
+def test_without_a_contact_every_edition_is_a_draft_and_the_build_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    from pipeline.cli import main
+
+    project = copy_sample(tmp_path / "p")
+    config = _config(project)
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace('email = "integration@musterstadt.example"\n', ""), "utf-8")
+    assert main(["-q", "build", "--project", str(project)]) == 0
+    said = capsys.readouterr().out
+    assert "publication.toml: [accessibility] has no email: every edition is published" in said
+    output = project / "output"
+    page = (output / "de" / f"{SLUG}.html").read_text(encoding="utf-8")
+    assert '<p class="draft-label"><strong>Noch nicht freigegeben</strong></p>' in page
+    assert "Um eine Barriere zu melden" not in page
+    landing = (output / "index.html").read_text(encoding="utf-8")
+    assert "Noch nicht freigegeben: Die Erklärung zur Barrierefreiheit nennt noch keinen" in landing
+    statement = _main(output / "de" / "accessibility.html")
+    assert "noch keine E-Mail-Adresse genannt" in statement and "mailto:" not in statement
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('email = "integration(at)musterstadt"', "'accessibility.email': expected an e-mail"),
+        ('enforcement_url = "http://x.example"', "'accessibility.enforcement_url': expected an"),
+        ("date = 2026", "'accessibility.date': expected a date"),
+        ('fax = "1"', "'accessibility.fax': unknown key"),
+    ],
+)
+def test_a_bad_accessibility_value_is_a_config_error_naming_its_line(
+    tmp_path: Path, line: str, message: str
+):
+    project = copy_sample(tmp_path / "p")
+    config = _config(project)
+    text = config.read_text(encoding="utf-8")
+    key = line.split(" =")[0]
+    head, table = text.split("[accessibility]\n")
+    if f"\n{key} =" in f"\n{table}":
+        table = re.sub(rf"^{key} = .*$", line, table, flags=re.M)
+    else:
+        table += line + "\n"
+    text = f"{head}[accessibility]\n{table}"
+    config.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(project)
+    number = text.splitlines().index(line) + 1
+    assert f"{config}:{number}: Config value {message}" in str(caught.value)
+
+
+def test_the_project_names_its_enforcement_body_and_waits_for_the_citys_address():
+    statement = load_config(Path(__file__).parent.parent).accessibility
+    assert statement.enforcement_url.startswith("https://lbit.hessen.de/")
+    assert statement.missing == ("email",)  # not invented: the city office gives it
