@@ -494,6 +494,12 @@ def _landing_entries(
                     text, edition, original=edition.lang == publication.source_language
                 ),
                 "formats": formats,
+                "held": ui_text(
+                    "Not yet released: the accessibility statement names no contact yet",
+                    edition.lang,
+                )
+                if text.held
+                else "",
                 "statement": f"{edition.id}/{html.STATEMENT}",
                 "statement_label": ui_text("Accessibility statement", edition.lang),
             }

@@ -183,7 +183,7 @@ def test_a_rebuild_replaces_the_output_and_a_failed_one_keeps_it(tmp_path: Path)
     config.write_text(text.replace("version =", 'slug = "neu"\nversion ='), encoding="utf-8")
     result = build(project)
     names = sorted(p.name for p in (result.output / "de").iterdir())
-    assert names == ["media", "neu.epub", "neu.html", "neu.pdf"]  # nothing stale is left
+    assert names == ["accessibility.html", "media", "neu.epub", "neu.html", "neu.pdf"]  # none stale
 
     source = project / "source" / "teil-2.md"
     source.write_text(source.read_text(encoding="utf-8") + "\n![](rathaus.png)\n")

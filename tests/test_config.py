@@ -40,7 +40,7 @@ def test_every_error_is_reported_at_once_with_file_line_and_key(tmp_path: Path):
     assert f"{config}:2: Config value 'title': expected a non-empty text" in lines
     assert any(":7: Config value 'source_language': unknown language tag" in x for x in lines)
     assert any(":8: Config value 'colour': unknown key" in x for x in lines)
-    assert any(":13: Config value 'editions.de.formats'" in x for x in lines)
+    assert any(":23: Config value 'editions.de.formats'" in x for x in lines)
 
 
 def test_a_missing_source_file_is_named(tmp_path: Path):
@@ -53,10 +53,12 @@ def test_a_missing_source_file_is_named(tmp_path: Path):
 def test_toml_syntax_errors_name_the_line(tmp_path: Path):
     project = copy_sample(tmp_path / "p")
     config = project / "publication.toml"
-    config.write_text(config.read_text(encoding="utf-8") + "\n[policies\n", encoding="utf-8")
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text + "\n[policies\n", encoding="utf-8")
     with pytest.raises(ConfigError) as caught:
         load_config(project)
-    assert str(caught.value).startswith(f"{config}:14: not valid TOML")
+    line = len(text.splitlines()) + 2
+    assert str(caught.value).startswith(f"{config}:{line}: not valid TOML")
 
 
 def test_right_to_left_languages_are_recognised(tmp_path: Path):

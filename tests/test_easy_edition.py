@@ -14,7 +14,7 @@ from pipeline.build import BuildResult, build
 from pipeline.checks.html import _browser
 from pipeline.errors import PipelineError, SourceError
 
-from .conftest import copy_project
+from .conftest import copy_project, with_contact
 
 EASY_TEXT = """# Was ist das Integrations·konzept?
 
@@ -87,7 +87,7 @@ def test_test_readers_approval_is_recorded(tmp_path: Path):
     checked = EDITION.replace(
         " }", ', checked_by = "Prüfgruppe Dietzenbach", checked_on = 2026-12-01 }'
     )
-    result = build(_easy_project(tmp_path / "project", checked))
+    result = build(with_contact(_easy_project(tmp_path / "project", checked)))
     landing = result.landing.read_text(encoding="utf-8")
     assert "geprüft von Prüf·lesern (Prüfgruppe Dietzenbach, 1. Dezember 2026)" in landing
     page = _files(result)["html"].read_text(encoding="utf-8")

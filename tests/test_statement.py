@@ -36,7 +36,7 @@ def _with_editions(project: Path, languages: tuple[str, ...]) -> Path:
     config = _config(project)
     text = config.read_text(encoding="utf-8")
     added = "".join(f'\n[editions.{lang}]\nformats = ["html"]\n' for lang in languages)
-    config.write_text(text.replace("\n[accessibility]", added + "\n[accessibility]"), "utf-8")
+    config.write_text(text + added, encoding="utf-8")
     update_catalogs(load_config(project))
     return project
 
@@ -164,12 +164,12 @@ def test_a_bad_accessibility_value_is_a_config_error_naming_its_line(
     config = _config(project)
     text = config.read_text(encoding="utf-8")
     key = line.split(" =")[0]
-    head, table = text.split("[accessibility]\n")
-    if f"\n{key} =" in f"\n{table}":
-        table = re.sub(rf"^{key} = .*$", line, table, flags=re.M)
-    else:
-        table += line + "\n"
-    text = f"{head}[accessibility]\n{table}"
+    head, rest = text.split("[accessibility]\n")
+    table, tail = rest.split("\n\n", 1)
+    table = re.sub(rf"^{key} = .*$", line, table, flags=re.M)
+    if line not in table:
+        table += "\n" + line
+    text = f"{head}[accessibility]\n{table}\n\n{tail}"
     config.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError) as caught:
         load_config(project)

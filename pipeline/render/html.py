@@ -294,8 +294,6 @@ def edition_status(text: EditionText, edition: Edition, original: bool) -> UiTex
     """Say, in the edition's language, whether it is the original, a draft or reviewed."""
     lang = edition.lang
     share = percent(text.approved_share, lang)
-    if text.held and not _unreviewed(text):
-        return ui_text("Not yet released: the accessibility statement names no contact yet", lang)
     if text.easy and edition.checked_on:
         date = long_date(edition.checked_on, lang)
         return ui_text(
