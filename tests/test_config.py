@@ -40,7 +40,7 @@ def test_every_error_is_reported_at_once_with_file_line_and_key(tmp_path: Path):
     assert f"{config}:2: Config value 'title': expected a non-empty text" in lines
     assert any(":7: Config value 'source_language': unknown language tag" in x for x in lines)
     assert any(":8: Config value 'colour': unknown key" in x for x in lines)
-    assert any(":23: Config value 'editions.de.formats'" in x for x in lines)
+    assert any(":22: Config value 'editions.de.formats'" in x for x in lines)
 
 
 def test_a_missing_source_file_is_named(tmp_path: Path):

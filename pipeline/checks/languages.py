@@ -47,23 +47,21 @@ def check_languages(path: Path) -> list[Finding]:
     parser.close()
     findings = []
     for line, lang, text in parser.texts:
-        script = _script_of(text)
-        expected = language_script(lang)
-        if script and expected and script != expected:
-            findings.append(
-                Finding(
-                    path=str(path),
-                    checker="languages",
-                    rule=RULE,
-                    severity="error",
-                    message=(
-                        f"the text {text.strip()[:60]!r} is in {script.title()} script but "
-                        f'marked lang="{lang}"; mark it with its own language'
-                    ),
-                    line=line,
-                )
-            )
+        if problem := mismatch(text, lang):
+            findings.append(Finding(str(path), "languages", RULE, "error", problem, line))
     return findings
+
+
+def mismatch(text: str, lang: str) -> str:
+    """Say how a text does not fit the language it is marked with, or return ""."""
+    script = _script_of(text)
+    expected = language_script(lang)
+    if not script or not expected or script == expected:
+        return ""
+    return (
+        f"the text {text.strip()[:60]!r} is in {script.title()} script but "
+        f'marked lang="{lang}"; mark it with its own language'
+    )
 
 
 @cache

@@ -15,6 +15,7 @@ from pathlib import Path
 import pikepdf
 
 from pipeline.checks import Finding
+from pipeline.checks.languages import RULE, mismatch
 from pipeline.render.pdf_text import (
     document_fonts,
     element_text,
@@ -23,6 +24,7 @@ from pipeline.render.pdf_text import (
     mcid_texts,
     number_tree,
     object_key,
+    own_text,
     page_indices,
     page_texts,
     struct_kids,
@@ -86,6 +88,10 @@ class _Context:
     def text(self, element: pikepdf.Object) -> str:
         """Return the whitespace-normalised text of a struct element."""
         return " ".join(element_text(element, self._texts, self.pages).split())
+
+    def own_text(self, element: pikepdf.Object) -> str:
+        """Return the text directly in a struct element, not in its kid elements."""
+        return own_text(element, self._texts, self.pages)
 
     @cached_property
     def _texts(self) -> dict[tuple[int, int], str]:
@@ -293,6 +299,29 @@ def _check_marked_content(ctx: _Context) -> None:
             )
 
 
+def _check_languages(ctx: _Context) -> None:
+    """Every text in the structure tree fits the language it is marked with (or inherits)."""
+    if ctx.root is None:
+        return
+    stack = [(kid, str(ctx.pdf.Root.get("/Lang", ""))) for kid in struct_kids(ctx.root)]
+    stack.reverse()
+    while stack:
+        element, inherited = stack.pop()
+        if not is_struct_element(element):
+            continue
+        lang = str(element.get("/Lang", "")) or inherited
+        replaced = element.get("/ActualText")  # stands for the whole element, kids and all
+        texts = [str(replaced)] if replaced is not None else [ctx.own_text(element)]
+        if "/Alt" in element:
+            texts.append(str(element.Alt))
+        for text in texts:
+            if problem := mismatch(text, lang):
+                where = f"{ctx.role(element)[1:]} element on page {_page(ctx, element)}"
+                ctx.report(RULE, f"{where}: {problem}; give it /Lang")
+        if replaced is None:
+            stack += [(kid, lang) for kid in reversed(struct_kids(element))]
+
+
 _CHECKS: tuple[Callable[[_Context], None], ...] = (
     _check_tagged,
     _check_metadata,
@@ -303,4 +332,5 @@ _CHECKS: tuple[Callable[[_Context], None], ...] = (
     _check_captions,
     _check_links,
     _check_marked_content,
+    _check_languages,
 )

@@ -325,6 +325,24 @@ def _text(
     return text
 
 
+def own_text(
+    element: pikepdf.Object,
+    texts: dict[tuple[int, int], str],
+    pages: dict[object, int],
+) -> str:
+    """Return the text of the MCIDs directly in a struct element, not in its kids."""
+    page = _page_of(element, pages, None)
+    parts: list[str] = []
+    for kid in struct_kids(element):
+        if isinstance(kid, int) and page is not None:
+            parts.append(texts.get((page, kid), ""))
+        elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
+            kid_page = _page_of(kid, pages, page)
+            if kid_page is not None:
+                parts.append(texts.get((kid_page, int(kid.MCID)), ""))
+    return " ".join(parts)
+
+
 def _page_of(obj: pikepdf.Object, pages: dict[object, int], default: int | None) -> int | None:
     page = obj.get("/Pg")
     return pages.get(_key(page), default) if page is not None else default
