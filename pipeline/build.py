@@ -372,7 +372,7 @@ def render_artifact(
             edition, text, html.body_html(text.document), [], [], for_print=True
         )
         # Every part of the page in another language: fallback text, interface and metadata.
-        pdf.write_pdf(source, path, path, html.language_parts(source))
+        pdf.write_pdf(source, path, path, html.language_parts(source), html.alt_languages(source))
     elif kind == "epub":
         epub.write_epub(edition, text, edition_dir, path)
     log.info("Wrote %s (%s)", path, kind)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,9 +17,10 @@ from pipeline.catalogs import METADATA, catalog_path, current_catalog, template
 from pipeline.comments import source_hash
 from pipeline.config import Edition, Publication
 from pipeline.glossary import Concept, Termbase
+from pipeline.i18n import text_direction
 from pipeline.review import segment_id, status, summarize
 from pipeline.segments import MarkupError, from_markup, to_markup, units
-from pipeline.source import Document, describe, load_document, span, walk
+from pipeline.source import Document, attributes, describe, load_document, span, walk
 from pipeline.wordlist import Definition, definition_context, used_concepts, with_glossary
 
 
@@ -179,13 +181,31 @@ def localize(
             assert message is not None
             unit.inlines[:] = _translated(message, unit.inlines, catalog_file)
             used[current] += 1
-        elif markup:
+        elif _has_text(markup):
             # Language of parts: a screen reader must read the German fallback as German.
             unit.inlines[:] = [span(list(unit.inlines), source_lang)]
             used["missing" if current == "missing" else "withheld"] += 1
-        if markup and unit.kind not in ("alt", "heading"):  # headings have ids; nav has no room
+        if _has_text(markup) and unit.kind not in ("alt", "heading"):  # nav has no room
             unit.inlines.insert(0, _anchor(markup))
+    _mark_alt_languages(ast["blocks"])
     return Localized(describe(ast, document.images), dict(used))
+
+
+def _has_text(markup: str) -> bool:
+    # An image alone has no words of its own: its alt text is a segment of its own.
+    return bool(re.sub(r"<[^>]*>", "", markup).strip())
+
+
+def _mark_alt_languages(blocks: list[Any]) -> None:
+    """Move the language of a fallback alt text onto its image, which HTML marks
+    (`<img lang="de" alt="…">`): an alt attribute cannot hold a span."""
+    for node in walk(blocks):
+        if node["t"] != "Image":
+            continue
+        alt = node["c"][1]
+        if len(alt) == 1 and alt[0]["t"] == "Span" and (lang := attributes(alt[0]).get("lang")):
+            node["c"][0][2] += [["lang", lang], ["dir", text_direction(lang)]]
+            node["c"][1] = alt[0]["c"][1]
 
 
 def _anchor(markup: str) -> dict[str, Any]:

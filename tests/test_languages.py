@@ -15,20 +15,25 @@ import pytest
 from pipeline.build import build
 from pipeline.catalogs import update_catalogs
 from pipeline.checks.languages import check_languages
+from pipeline.checks.pdf import check_pdf
 from pipeline.config import load_config
 from pipeline.i18n import LOCALE_DIR
 
-from .conftest import copy_sample
+from .conftest import copy_project, copy_sample
 
-SLUG = "willkommen-in-musterstadt"
+SLUG = "integrationskonzept-dietzenbach"
 
 
 @pytest.fixture(scope="module")
 def persian(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of this project with a Persian edition added, as the README says to add one."""
     assert not (LOCALE_DIR / "fa.po").exists()  # the premise: no interface catalog
-    project = copy_sample(tmp_path_factory.mktemp("fa") / "project")
+    project = copy_project(tmp_path_factory.mktemp("fa") / "project")
     config = project / "publication.toml"
-    config.write_text(config.read_text(encoding="utf-8") + '\n[editions.fa]\nlang = "fa"\n')
+    text = config.read_text(encoding="utf-8")
+    # The other translations are tested elsewhere: German and Persian build faster alone.
+    text = re.sub(r"\n(en-GB|tr|ar|pl|ru|uk|de-leicht) = .*", "", text)
+    config.write_text(text.replace("de = {}", "de = {}\nfa = {}"), encoding="utf-8")
     update_catalogs(load_config(project))
     return build(project).output
 
@@ -38,6 +43,10 @@ def test_the_persian_page_passes_the_language_check(persian: Path):
     html = page.read_text(encoding="utf-8")
     assert '<html lang="fa" dir="rtl">' in html
     assert check_languages(page) == []
+    assert check_languages(persian / "fa" / "accessibility.html") == []
+    # Every part in another language is isolated in its own direction.
+    marked = re.findall(r'<\w+[^>]* lang="(?:de|en)"[^>]*>', html)
+    assert len(marked) > 50 and all('dir="ltr"' in tag for tag in marked)
     # The interface falls back to English, marked as English, isolated from the Persian.
     for text in ("Skip to content", "Contents", "Imprint", "Draft translation"):
         assert f'<span lang="en" dir="ltr">{text}</span>' in html, text
@@ -45,7 +54,23 @@ def test_the_persian_page_passes_the_language_check(persian: Path):
     assert '<span lang="de" dir="ltr">' in html
     toc = html[html.index('<nav class="toc"') : html.index("</nav>", html.index('class="toc"'))]
     links = re.findall(r"<a href=\"#[^\"]+\"([^>]*)>", toc)
-    assert links and all('lang="de" dir="ltr"' in attributes for attributes in links)
+    # German headings, and the glossary's heading in the English of the interface.
+    assert links and all(re.search(r'lang="(de|en)" dir="ltr"', a) for a in links)
+
+
+def test_untranslated_figures_captions_and_a_repeated_table_head_are_marked(tmp_path: Path):
+    # The sample has what this project lacks: images, a caption, a table over a page break.
+    project = copy_sample(tmp_path / "sample")
+    config = project / "publication.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8") + '\n[editions.fa]\nformats = ["html", "pdf"]\n'
+    )
+    update_catalogs(load_config(project))
+    output = build(project).output
+    page = (output / "fa" / "willkommen-in-musterstadt.html").read_text(encoding="utf-8")
+    assert re.search(r'<img [^>]*lang="de" dir="ltr" alt="Balkendiagramm: [^"]+"', page)
+    assert check_languages(output / "fa" / "willkommen-in-musterstadt.html") == []
+    assert [str(f) for f in check_pdf(output / "fa" / "willkommen-in-musterstadt.pdf")] == []
 
 
 def test_the_check_finds_text_marked_with_the_wrong_language(persian: Path, tmp_path: Path):
@@ -91,6 +116,32 @@ def test_the_persian_pdf_marks_the_german_and_english_parts(persian: Path):
     assert languages.get("de", 0) >= 5 and languages.get("en", 0) >= 5, languages
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
     assert "Contents" in text and "Draft translation" in text
+
+
+def test_the_pdf_check_reads_the_language_of_every_part_from_the_structure_tree(
+    persian: Path, tmp_path: Path
+):
+    import pikepdf
+
+    pdf = persian / "fa" / f"{SLUG}.pdf"
+    assert [str(f) for f in check_pdf(pdf)] == []  # every part in its language, and PDF/UA
+    # The same PDF with its parts' /Lang removed: its German and English read as Persian.
+    unmarked = tmp_path / "unmarked.pdf"
+    with pikepdf.open(pdf) as document:
+        stack = [document.Root.StructTreeRoot]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, pikepdf.Dictionary):
+                if "/Lang" in node:
+                    del node["/Lang"]
+                kids = node.get("/K")
+                stack += list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+        document.save(unmarked)
+    found = [f.message for f in check_pdf(unmarked) if f.rule == "language-of-parts"]
+    assert len(found) >= 10, found
+    assert all(
+        re.match(r"\w+ element on page \d+: the text '.+' is in Latin script but", m) for m in found
+    )
 
 
 def test_addresses_code_and_script_subtags_are_judged_fairly(tmp_path: Path):

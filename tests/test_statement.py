@@ -72,8 +72,8 @@ def test_the_statement_names_contact_and_enforcement_body_in_the_editions_langua
     assert '<a href="mailto:integration@musterstadt.example">' in main
     assert '<a href="tel:01234567-0">01234 567-0</a>' in main
     # The names are German, and marked so in every edition.
-    assert '<dd lang="de">Marktplatz 1, 12345 Musterstadt</dd>' in main
-    assert '<a href="https://schlichtung.example/antrag" lang="de">Schlichtungsstelle' in main
+    assert '<dd lang="de" dir="ltr">Marktplatz 1, 12345 Musterstadt</dd>' in main
+    assert 'href="https://schlichtung.example/antrag" lang="de" dir="ltr">Schlichtungs' in main
     # Not checked yet: a build alone claims nothing.
     unchecked = (
         "This edition has not been checked since it last changed, so how far it meets the"

@@ -361,6 +361,15 @@ def language_parts(page: str) -> list[tuple[str, str]]:
     return [(lang, " ".join(text.split())) for lang, text in parser.parts]
 
 
+def alt_languages(page: str) -> dict[str, str]:
+    """Return alt text -> language of each image marked with a language of its own (an
+    untranslated alt text); the PDF's Figure elements get them."""
+    parser = _LanguageParts()
+    parser.feed(page)
+    parser.close()
+    return parser.alts
+
+
 class _LanguageParts(HTMLParser):
     _VOID = frozenset({"br", "img", "hr", "meta", "link", "input", "wbr", "source", "col"})
 
@@ -368,14 +377,18 @@ class _LanguageParts(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.open: list[tuple[str, int | None]] = []  # (tag, index in parts or None)
         self.parts: list[tuple[str, str]] = []
+        self.alts: dict[str, str] = {}
         self.in_body = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "body":
             self.in_body = True
+        values = dict(attrs)
+        lang = values.get("lang")
+        if tag == "img" and lang and (alt := values.get("alt")):
+            self.alts[" ".join(alt.split())] = lang
         if tag in self._VOID or not self.in_body:
             return
-        lang = dict(attrs).get("lang")
         index = None
         if lang:
             index = len(self.parts)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -16,15 +16,23 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from pipeline import atomic
 from pipeline.errors import ToolError
-from pipeline.render.pdf_fixes import close_pdfua_gaps
+from pipeline.render.pdf_fixes import PdfLanguageError, close_pdfua_gaps
 
 log = logging.getLogger(__name__)
 
 
 def write_pdf(
-    html: str, base_url: Path, target: Path, lang_spans: Sequence[tuple[str, str]]
+    html: str,
+    base_url: Path,
+    target: Path,
+    lang_spans: Sequence[tuple[str, str]],
+    alt_languages: Mapping[str, str] | None = None,
 ) -> None:
-    """Render `html` (relative links resolved against `base_url`) as PDF/UA-1 at `target`."""
+    """Render `html` (relative links resolved against `base_url`) as PDF/UA-1 at `target`.
+
+    `lang_spans` and `alt_languages` are the parts of the page in another language
+    (pipeline/render/html.py), which the PDF's structure tree marks with /Lang.
+    """
     fetcher = PublicationFetcher((base_url.parent.parent.resolve(), PACKAGE))
     with _weasyprint_errors() as errors, atomic.atomic_path(target) as temp:
         page = weasyprint.HTML(string=html, base_url=str(base_url), url_fetcher=fetcher)
@@ -36,7 +44,10 @@ def write_pdf(
             # WeasyPrint only logs a missing alt or lang and still labels the file PDF/UA.
             raise ToolError(f"WeasyPrint could not make a valid PDF/UA file: {errors[0]}", target)
         with pikepdf.open(temp, allow_overwriting_input=True) as pdf:
-            close_pdfua_gaps(pdf, lang_spans)
+            try:
+                close_pdfua_gaps(pdf, lang_spans, alt_languages)
+            except PdfLanguageError as exc:
+                raise PdfLanguageError(exc.message, target) from None
             # The same HTML gives the same bytes: a rebuild changes only what changed.
             pdf.save(temp, deterministic_id=True)
 

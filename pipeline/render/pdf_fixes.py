@@ -15,11 +15,12 @@ import hashlib
 import logging
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pikepdf
 
+from pipeline.errors import PipelineError
 from pipeline.render.pdf_actualtext import fix_right_to_left_text
 from pipeline.render.pdf_text import (
     element_text,
@@ -60,8 +61,17 @@ class _Doc:
         return number_tree(self.root.get("/ParentTree"))
 
 
-def close_pdfua_gaps(pdf: pikepdf.Pdf, lang_spans: Sequence[tuple[str, str]]) -> None:
-    """Fix pagination artifacts, span languages, link texts and figure captions."""
+def close_pdfua_gaps(
+    pdf: pikepdf.Pdf,
+    lang_spans: Sequence[tuple[str, str]],
+    alt_languages: Mapping[str, str] | None = None,
+) -> None:
+    """Fix pagination artifacts, span languages, link texts and figure captions.
+
+    `lang_spans`: (language, text) of each element of the page marked with its own
+    language, in document order; `alt_languages`: alt text -> language, for the images
+    whose alt text is in another language than the page.
+    """
     root = pdf.Root.get("/StructTreeRoot")
     if root is None:
         LOG.warning("PDF has no structure tree; PDF/UA fixes skipped")
@@ -72,6 +82,8 @@ def close_pdfua_gaps(pdf: pikepdf.Pdf, lang_spans: Sequence[tuple[str, str]]) ->
     _wrap_list_bodies(doc)
     _tie_captions(doc)
     _set_span_languages(doc, lang_spans)
+    _set_figure_languages(doc, alt_languages or {})
+    _repeat_header_languages(doc)
     _set_link_contents(doc)
     fix_right_to_left_text(pdf)
     stable_image_names(pdf)
@@ -306,6 +318,8 @@ def _consume(spans: list[_Span], start: int, expected: str, used: set[object]) -
         key = span.key
         if not remaining.startswith(key) and key.endswith(_HYPHENS):
             key = key[:-1]  # a hyphen added where the span broke across lines
+        if key != remaining and key.startswith(remaining):
+            continue  # a wrapper (the rest of an outer span's line): its kids follow
         if not remaining.startswith(key):
             return []
         parts.append(span)
@@ -316,35 +330,63 @@ def _consume(spans: list[_Span], start: int, expected: str, used: set[object]) -
 
 
 def _set_span_languages(doc: _Doc, lang_spans: Sequence[tuple[str, str]]) -> None:
-    """Set /Lang on the Span elements made from HTML spans with a lang attribute."""
+    """Set /Lang on the Span elements made from HTML spans with a lang attribute.
+
+    Text in another language that fills a whole element (an untranslated heading, a
+    contents entry) has no Span of its own: the element takes /Lang. Of a Span and an
+    element that both fit, the one that comes first in reading order is the part's.
+    A part that fits nothing is an error: its text would be read in the wrong language.
+    """
     spans = _non_leaf_spans(doc)
     used: set[object] = set()
     position = 0
-    by_text: dict[str, list[pikepdf.Object]] | None = None  # made when first needed
+    by_text: dict[str, list[pikepdf.Object]] = {}
+    order: dict[object, tuple[int, str]] = {}  # reading order, and the element's text
+    for index, (each, whole) in enumerate(element_texts(doc.root, doc.texts, doc.pages)):
+        key = _match_key(whole)
+        by_text.setdefault(key, []).append(each)
+        order[object_key(each)] = (index, key)
     for lang, text in lang_spans:
         expected = _match_key(text)
         if not expected:
             LOG.info("empty span with lang=%s has no content to tag", lang)
             continue
         match = _find_span(spans, position, expected, used)
-        if match is None:
-            # Text in another language that fills a whole element (an untranslated
-            # heading or paragraph) has no Span of its own: the element takes /Lang.
-            if by_text is None:
-                by_text = {}
-                for each, whole in element_texts(doc.root, doc.texts, doc.pages):
-                    by_text.setdefault(_match_key(whole), []).append(each)
-            element = _find_element(by_text, expected, used)
-            if element is None:
-                LOG.warning("no PDF struct element found for lang=%s span %r", lang, text)
-                continue
+        element = _find_element(by_text, expected, used, lang)
+        if element is not None and (
+            match is None or order[object_key(element)] < order[object_key(match[1][0].element)]
+        ):
             element.Lang = pikepdf.String(lang)
-            used.add(object_key(element))
+            # The Spans inside that hold the same text are this part; others may be parts.
+            inside = [object_key(e) for e in [element, *iter_elements(element)]]
+            used.update(k for k in inside if order[k][1] == expected)
             continue
+        if match is None:
+            raise PdfLanguageError(
+                f"the text {text[:80]!r} (lang={lang}) has no element of its own in the PDF's "
+                "structure tree, so it cannot be marked with its language; please report this "
+                "with the source paragraph that holds it"
+            )
         position, parts = match
         for part in parts:
             part.element.Lang = pikepdf.String(lang)
             used.add(object_key(part.element))
+
+
+class PdfLanguageError(PipelineError):
+    """A part of the page in another language has no struct element to carry its /Lang."""
+
+
+def _set_figure_languages(doc: _Doc, alt_languages: Mapping[str, str]) -> None:
+    """Give each Figure whose alt text is in another language that language."""
+    if not alt_languages:
+        return
+    wanted = {_match_key(alt): lang for alt, lang in alt_languages.items()}
+    for element in iter_elements(doc.root):
+        if element.get("/S") == "/Figure" and "/Alt" in element:
+            lang = wanted.get(_match_key(str(element.Alt)))
+            if lang:
+                element.Lang = pikepdf.String(lang)
 
 
 def _find_span(
@@ -365,13 +407,43 @@ def _find_span(
 
 
 def _find_element(
-    by_text: dict[str, list[pikepdf.Object]], expected: str, used: set[object]
+    by_text: dict[str, list[pikepdf.Object]], expected: str, used: set[object], lang: str
 ) -> pikepdf.Object | None:
-    """Find the outermost struct element whose whole text is `expected`, not used yet."""
+    """Find the outermost struct element whose whole text is `expected`, not used yet and
+    not inside an element already in `lang` (a link in an untranslated paragraph)."""
     for element in by_text.get(expected, []):  # in reading order: outer ones first
-        if object_key(element) not in used:
+        if object_key(element) not in used and not _inside(element, lang):
             return element
     return None
+
+
+def _inside(element: pikepdf.Object, lang: str) -> bool:
+    """Tell whether an ancestor of `element` is marked with `lang`."""
+    parent, seen = element.get("/P"), set()
+    while isinstance(parent, pikepdf.Dictionary) and object_key(parent) not in seen:
+        if str(parent.get("/Lang", "")) == lang:
+            return True
+        seen.add(object_key(parent))
+        parent = parent.get("/P")
+    return False
+
+
+def _repeat_header_languages(doc: _Doc) -> None:
+    """Give a table head that the layout repeated on a new page its first's languages.
+
+    WeasyPrint continues a table on the next page as a Table of its own and repeats the
+    head there; the page's HTML has the head once, so only the first got /Lang.
+    """
+    first: dict[str, pikepdf.Object] = {}
+    for head in (e for e in iter_elements(doc.root) if e.get("/S") == "/THead"):
+        key = _match_key(doc.text(head))
+        original = first.setdefault(key, head)
+        if original is head:
+            continue
+        pairs = list(zip(iter_elements(original), iter_elements(head), strict=False))
+        for source, copy in pairs:
+            if "/Lang" in source and source.get("/S") == copy.get("/S"):
+                copy.Lang = source.Lang
 
 
 # c. Link annotation /Contents ----------------------------------------------
