@@ -164,3 +164,4 @@ def test_the_persian_epub_marks_its_english_interface(persian: Path):
     assert '<span lang="en" dir="ltr">Draft translation</span>' in everything
     nav = next(text for name, text in texts.items() if name.endswith("nav.xhtml"))
     assert '<span lang="en" dir="ltr">Title page</span>' in nav
+    assert '<h1 id="toc-title"><span lang="en" dir="ltr">Contents</span></h1>' in nav

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import re
 import shutil
 import subprocess
@@ -13,7 +12,7 @@ import pytest
 import weasyprint
 
 from pipeline.checks.pdf import check_pdf
-from pipeline.render.pdf_fixes import close_pdfua_gaps
+from pipeline.render.pdf_fixes import PdfLanguageError, close_pdfua_gaps
 from pipeline.render.pdf_text import (
     element_text,
     is_struct_element,
@@ -148,16 +147,11 @@ def test_lang_spans_get_lang(raw_pdf: Path, fixed_pdf: Path) -> None:
     assert " ".join(by_lang["fr"]) == FRENCH
 
 
-def test_unmatched_lang_span_is_logged(
-    raw_pdf: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
-    spans = [("en", "Not in the document"), *LANG_SPANS]
-    with caplog.at_level(logging.WARNING, logger="pipeline.render.pdf_fixes"):
-        fixed = _fix(raw_pdf, tmp_path / "fixed.pdf", spans)
-    assert "Not in the document" in caplog.text
-    with pikepdf.open(fixed) as pdf:
-        langs = {str(e.Lang) for e in _elements(pdf) if "/Lang" in e}
-    assert langs == {"en", "fr"}
+def test_a_part_with_no_element_of_its_own_is_an_error(raw_pdf: Path, tmp_path: Path) -> None:
+    # Its text would be read aloud in the page's language: the build stops and names it.
+    spans = [*LANG_SPANS, ("en", "Not in the document")]
+    with pytest.raises(PdfLanguageError, match="'Not in the document' \\(lang=en\\) has no"):
+        _fix(raw_pdf, tmp_path / "fixed.pdf", spans)
 
 
 def test_a_whole_element_in_another_language_gets_lang(tmp_path: Path) -> None:

@@ -137,6 +137,11 @@ def _localize(raw: Path, target: Path, edition: Edition, date: dt.date) -> None:
             for english, local in labels.items():
                 text = text.replace(english, local)
             text = text.replace('<nav epub:type="landmarks"', _landmarks_label(lang), 1)
+            # The contents' title, marked English where it falls back (pandoc cannot mark it).
+            contents = ui_text("Contents", lang).__html__()
+            text = re.sub(
+                r'(<h1 id="toc-title">)[^<]*(</h1>)', lambda m: m[1] + contents + m[2], text
+            )
         # pandoc names a chapter after its file unless it starts with a level-1 heading.
         heading = re.search(r"<h[1-6][^>]*>(.*?)</h[1-6]>", text, re.DOTALL)
         if heading and re.search(r"<title>ch\d+\.xhtml</title>", text):

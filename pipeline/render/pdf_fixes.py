@@ -337,6 +337,8 @@ def _set_span_languages(doc: _Doc, lang_spans: Sequence[tuple[str, str]]) -> Non
     element that both fit, the one that comes first in reading order is the part's.
     A part that fits nothing is an error: its text would be read in the wrong language.
     """
+    if not lang_spans:
+        return
     spans = _non_leaf_spans(doc)
     used: set[object] = set()
     position = 0
