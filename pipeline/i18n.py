@@ -57,9 +57,13 @@ class UiText(str):
         return f'<span lang="{self.lang}" dir="{text_direction(self.lang)}">{text}</span>'
 
 
-def ui_text(message: str, lang: str, **values: object) -> UiText:
-    """Return an interface string in `lang` (formatted with `values`), marked if it falls back."""
-    catalog = getattr(translations(lang), "_catalog", {})
+def ui_text(message: str, lang: str, directory: Path = LOCALE_DIR, **values: object) -> UiText:
+    """Return an interface string in `lang` (formatted with `values`), marked if it falls back.
+
+    `directory` holds the catalogs: the editions' by default, the report's in
+    pipeline/report_locale/.
+    """
+    catalog = getattr(translations(lang, directory), "_catalog", {})
     translated = catalog.get(message)
     text = UiText((translated or message).format(**values) if values else (translated or message))
     if not translated and Locale.parse(lang, sep="-").language != FALLBACK:

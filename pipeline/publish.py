@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar, cast
 
-from pipeline import atomic
+from pipeline import atomic, clock
 from pipeline.build import BuildResult, Inputs, build, output_lock
 from pipeline.cache import Cache, digest
 from pipeline.checks import Finding
@@ -32,6 +32,8 @@ from pipeline.config import CONFIG_NAME, Publication, load_config
 from pipeline.manifest import Manifest
 from pipeline.progress import Progress
 from pipeline.render.epub import add_conformance_claim, has_conformance_claim
+from pipeline.report import facts as release_facts
+from pipeline.report import remember
 from pipeline.statement import refresh
 
 log = logging.getLogger(__name__)
@@ -53,8 +55,10 @@ def check(
     *,
     use_cache: bool = True,
     progress: Progress | None = None,
+    lang: str | None = None,
 ) -> Report:
-    """Judge output/ with every checker; write report.json and change no other file."""
+    """Judge output/ with every checker; write report.json and report.html (in `lang`, by
+    default the source language) and change no other file."""
     from pipeline.review import terminology_report
 
     output = output or root / "output"
@@ -62,13 +66,19 @@ def check(
     cache = Cache(publication.root if publication and use_cache else None)
     scores: dict[str, object] | None = None
     terminology: dict[str, object] | None = None
+    facts: dict[str, object] = {}
     if publication:
-        # Both read only the config, sources, glossary and catalogs: kept while those last.
+        # They read only the config, sources, glossary and catalogs: kept while those last.
         inputs = Inputs.of(publication)
         kept = cache if inputs.fingerprint else Cache(None)  # unreadable: work it out anew
         scores = _kept(kept, ["readability", inputs], lambda: _scores(publication))
         terminology = _kept(kept, ["terminology", inputs], lambda: terminology_report(publication))
-    return run_checks(output, terminology, scores, cache=cache, progress=progress)
+        facts = dict(_kept(kept, ["release", inputs], lambda: release_facts(publication)))
+        facts["history"] = remember(cache.root, clock.now().isoformat(), facts["review"])
+    lang = lang or (publication.source_language if publication else "de")
+    return run_checks(
+        output, terminology, scores, cache=cache, progress=progress, facts=facts, lang=lang
+    )
 
 
 def _scores(publication: Publication) -> dict[str, object]:
@@ -95,10 +105,14 @@ def publish(
     jobs: int | None = None,
     use_cache: bool = True,
     progress: Progress | None = None,
+    lang: str | None = None,
 ) -> Published:
-    """Build, check, and claim EPUB Accessibility conformance where the checks found nothing."""
+    """Build, check, and claim EPUB Accessibility conformance where the checks found nothing.
+
+    `lang` is the language of report.html (by default the source language).
+    """
     built = build(root, output, jobs=jobs, use_cache=use_cache, progress=progress)
-    report = check(root, built.output, use_cache=use_cache, progress=progress)
+    report = check(root, built.output, use_cache=use_cache, progress=progress, lang=lang)
     publication = load_config(root)
     cache = Cache(publication.root if use_cache else None)
     claimed, findings = claim_conformance(built.output, report, cache)

@@ -243,6 +243,18 @@ def open_term_findings(publication: Publication, issues: list[TermIssue]) -> dic
     return counts
 
 
+def review_numbers(publication: Publication) -> dict[str, dict[str, object]]:
+    """Return each translated edition's segments per status, its approved share and its open
+    term findings: `status --json` and report.json's "review" alike."""
+    issues = term_issues(publication)  # None: no termbase, so no term findings
+    terms = open_term_findings(publication, issues) if issues is not None else {}
+    return {
+        edition: {**s.counts, "total": s.total, "approved_share": round(s.approved_share, 4)}
+        | {"term_findings": terms.get(edition)}
+        for edition, s in edition_summaries(publication).items()
+    }
+
+
 def terminology_report(publication: Publication) -> dict[str, object] | None:
     """Return the termbase check of sources and catalogs for report.json; None without one."""
     termbase = load_termbase(publication)

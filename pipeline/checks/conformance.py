@@ -7,9 +7,10 @@ import importlib.metadata
 import json
 import logging
 import tempfile
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pipeline import atomic, clock
@@ -23,6 +24,7 @@ from pipeline.checks.verapdf import check_pdfs
 from pipeline.errors import PipelineError
 from pipeline.locks import locked
 from pipeline.progress import Progress
+from pipeline.report import release, write_page
 
 log = logging.getLogger(__name__)
 CHECKERS = {
@@ -44,6 +46,11 @@ class Report:
     terminology: dict[str, object] | None = None
     # Flesch-Amstad and Wiener Sachtextformel per section of each German edition: hints.
     readability: dict[str, object] | None = None
+    # What decides each edition's release besides the checkers (pipeline/report.py): the
+    # review, the Leichte Sprache linter and test readers, the accessibility contact.
+    facts: dict[str, object] = field(default_factory=dict)
+    seconds: dict[Path, float] = field(default_factory=dict)  # check time per file, this run
+    lang: str = "de"  # the language of report.html
 
     @property
     def passed(self) -> bool:
@@ -65,16 +72,21 @@ def run_checks(
     *,
     cache: Cache | None = None,
     progress: Progress | None = None,
+    facts: dict[str, object] | None = None,
+    lang: str = "de",
 ) -> Report:
-    """Check every HTML page, PDF and EPUB in `output`; write report.json, change nothing else.
+    """Check every HTML page, PDF and EPUB in `output`; write report.json and report.html,
+    change nothing else.
 
     A checker's result for a file is kept in `cache`, keyed by the file's hash and the
     checkers' versions, so a file that did not change is not checked again.
-    `terminology` (pipeline.review.terminology_report) and `readability`
-    (pipeline.checks.readability) are added to report.json as they are.
+    `terminology` (pipeline.review.terminology_report), `readability`
+    (pipeline.checks.readability) and `facts` (pipeline.report.facts) are added to
+    report.json as they are; report.html, in `lang`, shows them all.
     """
+    template = Report(output / "report.json", {}, (), terminology, readability, facts or {})
     with locked(output, "another build or check of this output"):
-        return _run_checks(output, terminology, readability, cache or Cache(None), progress)
+        return _run_checks(output, replace(template, lang=lang), cache or Cache(None), progress)
 
 
 @dataclass(frozen=True)
@@ -89,8 +101,7 @@ class _Job:
 
 def _run_checks(
     output: Path,
-    terminology: dict[str, object] | None,
-    readability: dict[str, object] | None,
+    template: Report,
     cache: Cache,
     progress: Progress | None,
 ) -> Report:
@@ -102,6 +113,7 @@ def _run_checks(
     version = checker_fingerprint()
     findings: list[Finding] = []
     todo: list[_Job] = []
+    seconds: dict[Path, float] = {}
     with tempfile.TemporaryDirectory() as scratch:
         for checker, kind, batch, run in _checkers(Path(scratch)):
             missing: list[tuple[Path, str]] = []
@@ -121,10 +133,12 @@ def _run_checks(
             progress.start("check", len(todo))
         try:
             with ThreadPoolExecutor(max_workers=2) as pool:
-                futures = {pool.submit(job.run, list(job.paths)): job for job in todo}
+                futures = {pool.submit(_timed, job.run, list(job.paths)): job for job in todo}
                 for future in as_completed(futures):
                     job = futures[future]
-                    found = future.result()
+                    found, took = future.result()
+                    for path in job.paths:  # a batch's time, shared by its files
+                        seconds[path] = seconds.get(path, 0.0) + took / len(job.paths)
                     for path, key in zip(job.paths, job.keys, strict=True):
                         own = [f for f in found if _same(f.path, path)]
                         cache.store_result(key, [_stored(f) for f in own])
@@ -134,11 +148,14 @@ def _run_checks(
         finally:
             if progress:
                 progress.done()
-    report = Report(
-        output / "report.json", files, _sorted(findings, files), terminology, readability
-    )
+    report = replace(template, files=files, findings=_sorted(findings, files), seconds=seconds)
     write_report(report, output)
     return report
+
+
+def _timed(run: Callable[[list[Path]], list[Finding]], paths: list[Path]) -> tuple[list, float]:
+    start = time.perf_counter()
+    return run(paths), time.perf_counter() - start
 
 
 def _resources(output: Path) -> list[str]:
@@ -175,13 +192,7 @@ def recheck_pages(report: Report, pages: list[Path], cache: Cache) -> Report:
                 cache.store_result(key, [_stored(f) for f in own])
             found += results
         kept = [f for f in report.findings if not any(_same(f.path, p) for p in pages)]
-        checked = Report(
-            report.path,
-            report.files,
-            _sorted(kept + found, report.files),
-            report.terminology,
-            report.readability,
-        )
+        checked = replace(report, findings=_sorted(kept + found, report.files))
         write_report(checked, output)
     return checked
 
@@ -191,9 +202,12 @@ def _languages(paths: list[Path]) -> list[Finding]:
 
 
 def write_report(report: Report, output: Path) -> None:
-    """Write report.json, atomically."""
-    text = json.dumps(_as_json(report, output), indent=2, ensure_ascii=False)
-    atomic.write_text(report.path, text)
+    """Write report.json, and report.html from the same data where the publication's facts
+    are known, atomically."""
+    data = _as_json(report, output)
+    atomic.write_text(report.path, json.dumps(data, indent=2, ensure_ascii=False))
+    if report.facts:
+        write_page(data, output, report.lang)
 
 
 def recheck_claimed_epub(path: Path, cache: Cache, workdir: Path) -> list[Finding]:
@@ -298,6 +312,7 @@ def _as_json(report: Report, output: Path) -> dict[str, object]:
                 "path": relative(path),
                 "kind": kind,
                 "sha256": file_sha(path),  # the bytes judged: a statement speaks for these only
+                "seconds": round(report.seconds.get(path, 0.0), 2),  # 0: kept from a check before
                 "checkers": CHECKERS[kind],
                 "findings": len(found),
                 "passed": not found,
@@ -314,4 +329,7 @@ def _as_json(report: Report, output: Path) -> dict[str, object]:
         data["terminology"] = report.terminology
     if report.readability is not None:
         data["readability"] = report.readability
+    if report.facts:
+        data.update(report.facts)
+        data["release"] = release(data)
     return data

@@ -39,6 +39,13 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
                 metavar="N",
                 help="render in N worker processes (default: one per core)",
             )
+        command.add_argument(
+            "--lang",
+            type=_language,
+            default=None,
+            metavar="LANG",
+            help="the language of output/report.html (default: the source language)",
+        )
         if name == "check":
             command.add_argument(
                 "what",
@@ -56,6 +63,16 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     init.add_argument("--title", help="the title, if the file has none")
     init.add_argument("--publisher", help="who publishes it, if the file does not say")
     init.set_defaults(run=_init)
+
+
+def _language(text: str) -> str:
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(text, sep="-")
+    except (ValueError, UnknownLocaleError):
+        raise argparse.ArgumentTypeError(f"unknown language tag {text!r}") from None
+    return text
 
 
 def _jobs(text: str) -> int:
@@ -99,7 +116,13 @@ def _check(args: argparse.Namespace) -> int:
 
     if getattr(args, "what", None) == "terms":
         return _check_terms(args)
-    report = check(args.project, args.output, use_cache=args.use_cache, progress=_progress(args))
+    report = check(
+        args.project,
+        args.output,
+        use_cache=args.use_cache,
+        progress=_progress(args),
+        lang=args.lang,
+    )
     _print_report(report)
     return 0 if report.passed else 1
 
@@ -116,6 +139,8 @@ def _print_report(report: Report) -> None:
             )
     print(report.summary())
     print(f"wrote {shown(report.path)}")
+    if report.facts:
+        print(f"wrote {shown(report.path.with_name('report.html'))}")
 
 
 def _check_terms(args: argparse.Namespace) -> int:
@@ -147,7 +172,7 @@ def _check_terms(args: argparse.Namespace) -> int:
 def _publish(args: argparse.Namespace) -> int:
     from pipeline.publish import publish
 
-    done = publish(args.project, args.output, **_run_options(args))
+    done = publish(args.project, args.output, lang=args.lang, **_run_options(args))
     _print_build(done.build)
     _print_report(done.report)
     for path in done.claimed:

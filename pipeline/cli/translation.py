@@ -89,43 +89,26 @@ def _catalogs(args: argparse.Namespace) -> int:
 
 def _status(args: argparse.Namespace) -> int:
     from pipeline.config import load_config
-    from pipeline.review import (
-        STATUSES,
-        edition_summaries,
-        open_term_findings,
-        segments,
-        term_issues,
-    )
+    from pipeline.review import STATUSES, review_numbers, segments
 
     if args.segments:
         print(f"{'id':12}  {'status':8}  {'origin':7}  German")
         for segment in segments(load_config(args.project), args.segments):
             print(f"{segment.id}  {segment.status:8}  {segment.origin:7}  {segment.german}")
         return 0
-    publication = load_config(args.project)
-    summaries = edition_summaries(publication)
-    issues = term_issues(publication)  # None: no termbase, so no term column
-    terms = open_term_findings(publication, issues) if issues is not None else {}
-    if args.json:
-        data = {
-            edition: {**s.counts, "total": s.total, "approved_share": round(s.approved_share, 4)}
-            | {"term_findings": terms.get(edition)}
-            for edition, s in summaries.items()
-        }
-        print(json.dumps(data, indent=2))
+    numbers = review_numbers(load_config(args.project))
+    if args.json:  # the shape of report.json's "review"
+        print(json.dumps(numbers, indent=2))
     else:
-        column = f"{'terms':>10}" if issues is not None else ""
-        print(
-            f"{'edition':10}"
-            + "".join(f"{name:>10}" for name in STATUSES)
-            + f"{'share':>10}"
-            + column
-        )
-        for edition, summary in summaries.items():
-            counts = "".join(f"{summary.counts[name]:>10}" for name in STATUSES)
-            open_terms = f"{terms[edition]:>10}" if issues is not None else ""
-            print(f"{edition:10}{counts}{summary.approved_share:>10.0%}{open_terms}")
-    short = [e for e, s in summaries.items() if s.counts["approved"] < s.total]
+        terms = any(n["term_findings"] is not None for n in numbers.values())
+        column = f"{'terms':>10}" if terms else ""
+        header = "".join(f"{name:>10}" for name in STATUSES)
+        print(f"{'edition':10}{header}{'share':>10}{column}")
+        for edition, n in numbers.items():
+            counts = "".join(f"{n[name]:>10}" for name in STATUSES)
+            open_terms = f"{n['term_findings']:>10}" if terms else ""
+            print(f"{edition:10}{counts}{n['approved_share']:>10.0%}{open_terms}")
+    short = [e for e, n in numbers.items() if n["approved"] != n["total"]]
     if args.require == "approved" and short:
         print(f"error: not fully approved: {', '.join(short)}", file=sys.stderr)
         return 1

@@ -1,0 +1,158 @@
+"""The report for the city office: can each edition be released, and what is left to do.
+
+`facts` gathers what decides a release besides the checkers (the review of each language,
+the Leichte Sprache linter and test readers, the accessibility contact); `check` puts it
+into output/report.json beside the findings, and `release` judges each edition from both.
+`write_page` renders the same data as output/report.html: hand-written SVG charts with a
+title, a description, a text summary and a data table each, no script, nothing fetched.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from pipeline import atomic
+from pipeline.checks.easy_gate import check_easy_sources, load_waivers
+from pipeline.config import Publication
+from pipeline.errors import PipelineError
+from pipeline.i18n import UiText, language_name, ui_text
+from pipeline.review import review_numbers
+
+log = logging.getLogger(__name__)
+PAGE = "report.html"
+LOCALE = Path(__file__).parent / "report_locale"  # the report's own interface strings
+HISTORY = "history.json"  # approved shares of earlier checks, in the project's .cache/
+_KEPT = 200  # checks of history kept
+
+
+def facts(publication: Publication) -> dict[str, object]:
+    """Return what decides each edition's release besides the checkers."""
+    review = review_numbers(publication)
+    policy = publication.policies.min_approved_share
+    editions: dict[str, object] = {}
+    for edition in publication.editions:
+        reasons: list[dict[str, object]] = []
+        numbers = review.get(edition.id)
+        if numbers is not None and float(numbers["approved_share"]) < policy:  # type: ignore[arg-type]
+            left = int(numbers["total"]) - int(numbers["approved"])  # type: ignore[call-overload]
+            reasons.append({"reason": "review", "left": left, "total": numbers["total"]})
+        if edition.style == "easy" and not edition.checked_by:
+            reasons.append({"reason": "test-readers"})
+        if missing := publication.accessibility.missing:
+            reasons.append({"reason": "contact", "missing": list(missing)})
+        editions[edition.id] = {
+            "lang": edition.lang,
+            "dir": edition.dir,
+            "name": edition.name or language_name(edition.lang),
+            "easy": edition.style == "easy",
+            "test_readers": {
+                "by": edition.checked_by,
+                "on": edition.checked_on.isoformat() if edition.checked_on else None,
+            },
+            "draft_reasons": reasons,
+        }
+    return {
+        "publication": {"title": publication.title, "publisher": publication.publisher},
+        "source_language": publication.source_language,
+        "review": review,
+        "editions": editions,
+        "easy": _easy(publication),
+    }
+
+
+def _easy(publication: Publication) -> dict[str, object]:
+    """Return each Leichte Sprache edition's linter findings and the waivers it uses."""
+    root = publication.root
+    found: dict[str, object] = {}
+    for edition in (e for e in publication.editions if e.style == "easy"):
+        try:
+            findings = check_easy_sources(root, edition.sources, edition.metadata)
+            blocked = ""
+        except PipelineError as exc:  # the build refuses it too; the report says why
+            findings, blocked = [], exc.message.splitlines()[0]
+        found[edition.id] = {
+            "blocked": blocked,
+            "findings": [
+                {
+                    "path": _relative(f.path, root),
+                    "line": f.line,
+                    "rule": f.rule,
+                    "severity": f.severity,
+                    "message": f.message,
+                }
+                for f in findings
+            ],
+            "waivers": [
+                {"rule": w.rule, "text": w.text, "reason": w.reason} for w in load_waivers(root)
+            ],
+        }
+    return found
+
+
+def _relative(path: str, root: Path) -> str:
+    try:
+        return Path(path).resolve().relative_to(root).as_posix()
+    except ValueError:
+        return path
+
+
+def release(data: dict[str, Any]) -> dict[str, dict[str, object]]:
+    """Judge each edition: failing (a checker found something in its files), a draft (and
+    why), or final."""
+    judged: dict[str, dict[str, object]] = {}
+    for edition, known in data.get("editions", {}).items():
+        mine = [f for f in data["findings"] if str(f["path"]).startswith(f"{edition}/")]
+        checkers = Counter(str(f["checker"]) for f in mine)
+        state = "failing" if mine else "draft" if known["draft_reasons"] else "final"
+        seconds = sum(
+            float(f.get("seconds", 0))
+            for f in data["files"]
+            if str(f["path"]).startswith(f"{edition}/")
+        )
+        judged[edition] = {
+            "state": state,
+            "findings": dict(sorted(checkers.items())),
+            "check_seconds": round(seconds, 2),
+        }
+    return judged
+
+
+def remember(cache_root: Path | None, checked_at: str, review: Any) -> list[dict[str, object]]:
+    """Add this check's approved shares to the history in .cache/, if they changed; return
+    the history."""
+    shares = {e: n["approved_share"] for e, n in review.items()}
+    entry: dict[str, object] = {"checked_at": checked_at, "approved_share": shares}
+    if cache_root is None:
+        return [entry]
+    path = cache_root / HISTORY
+    try:
+        history = json.loads(path.read_text(encoding="utf-8"))
+        history = history if isinstance(history, list) else []
+    except (OSError, ValueError):
+        history = []
+    if not history or history[-1].get("approved_share") != shares:
+        history = [*history, entry][-_KEPT:]
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            atomic.write_text(path, json.dumps(history, indent=1))
+        except OSError as exc:  # the history is a nicety: the report is made without it
+            log.warning("cannot keep the report's history in %s (%s)", path, exc)
+    return history
+
+
+def write_page(data: dict[str, Any], output: Path, lang: str) -> Path:
+    """Write output/report.html from the data of report.json, in `lang`."""
+    from pipeline.render.report_page import render
+
+    path = output / PAGE
+    atomic.write_text(path, render(data, lang))
+    return path
+
+
+def say(message: str, lang: str, **values: object) -> UiText:
+    """Return one of the report's interface strings in `lang`, marked where it falls back."""
+    return ui_text(message, lang, directory=LOCALE, **values)
