@@ -124,3 +124,24 @@ def test_the_report_speaks_english_on_request_and_status_json_has_its_shape(
     assert json.loads(status.stdout) == report["review"]
     wrong = _cli("check", "--project", project, "--lang", "xx-nowhere")
     assert wrong.returncode == 2 and "unknown language tag 'xx-nowhere'" in wrong.stderr
+
+
+def test_every_string_of_the_report_is_in_its_german_catalog():
+    from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_file
+    from babel.messages.pofile import read_po
+
+    strict = {"silent": "false"}  # a broken template fails the test
+    package = REPO / "pipeline"
+    keywords = {**DEFAULT_KEYWORDS, "ui": None, "say": None}
+    asked = {
+        str(found[1])
+        for name, method in (
+            ("templates/report.html", "jinja2.ext:babel_extract"),
+            ("render/report_page.py", "python"),
+        )
+        for found in extract_from_file(method, package / name, keywords=keywords, options=strict)
+    } | {"approved", "draft", "stale", "missing"}  # the statuses' labels, by their names
+    with (package / "report_locale" / "de.po").open("rb") as handle:
+        german = {m.id: m.string for m in read_po(handle) if m.id}
+    assert len(asked) > 30 and asked - set(german) == set()
+    assert all(german[msgid] for msgid in asked)
