@@ -27,8 +27,10 @@ from pipeline.locks import locked
 from pipeline.manifest import OUTPUT_MARKER, Manifest
 from pipeline.progress import Progress
 from pipeline.render import epub, html
+from pipeline.report import PAGE as REPORT_PAGE
+from pipeline.report import unchecked_page
 from pipeline.source import Document
-from pipeline.statement import read_report, status_of
+from pipeline.statement import Status
 from pipeline.texts import Text, edition_texts
 
 log = logging.getLogger(__name__)
@@ -229,7 +231,7 @@ def _build(
                 found[job.name] = path
             files = _static_files(publication, texts)
             files.update({job.name: found[job.name] for job in planned})
-            files.update(_statements(publication, texts, read_report(output), found))
+            files.update(_statements(publication, texts))
             artifacts = [Artifact(j.edition.id, j.kind, output / j.name) for j in planned]
             entries = _landing_entries(publication, texts, artifacts, found)
             landing = html.render_landing(publication, entries).encode("utf-8")
@@ -239,7 +241,8 @@ def _build(
             same = new.files == manifest.files and new.keys == manifest.keys
             changed = not (same and manifest.intact(output))
             if changed:
-                _write_output(output, files, landing, new)
+                placeholder = unchecked_page(publication).encode("utf-8")
+                _write_output(output, files, landing, new, placeholder)
             elif new != manifest:  # what it read changed, not what it writes
                 new.write(output)
     except OSError as exc:  # a full disk, a quota, a read-only file system
@@ -259,18 +262,12 @@ def _build(
     )
 
 
-def _statements(
-    publication: Publication,
-    texts: dict[str, EditionText],
-    report: dict[str, Any] | None,
-    found: dict[str, Path],
-) -> dict[str, bytes]:
-    """Render each edition's accessibility statement, with what the last check says of its
-    files; a file made anew has not been checked, and neither has its edition."""
+def _statements(publication: Publication, texts: dict[str, EditionText]) -> dict[str, bytes]:
+    """Render each edition's accessibility statement, not yet checked: a build makes its
+    files anew, and `publish` writes what its checks found (pipeline/statement.py)."""
     pages = {}
     for edition in publication.editions:
-        files = {name: path for name, path in found.items() if name.startswith(f"{edition.id}/")}
-        page = html.render_statement(edition, texts[edition.id], status_of(report, files))
+        page = html.render_statement(edition, texts[edition.id], Status())
         pages[f"{edition.id}/{html.STATEMENT}"] = page.encode("utf-8")
     return pages
 
@@ -393,7 +390,11 @@ def _static_files(
 
 
 def _write_output(
-    output: Path, files: dict[str, Path | bytes], landing: bytes, manifest: Manifest
+    output: Path,
+    files: dict[str, Path | bytes],
+    landing: bytes,
+    manifest: Manifest,
+    placeholder: bytes,
 ) -> None:
     # Everything goes to a staging directory that replaces output/ only when all succeeded,
     # so a failed build leaves the last good output and a rename leaves no stale files.
@@ -409,6 +410,8 @@ def _write_output(
             else:
                 shutil.copyfile(source, target)
         (staging / "index.html").write_bytes(landing)
+        # The landing page links the report, which only a check writes: until then, it says so.
+        (staging / REPORT_PAGE).write_bytes(placeholder)
         manifest.write(staging)
         _replace(output, staging)
     finally:

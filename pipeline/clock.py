@@ -28,3 +28,8 @@ def now() -> dt.datetime:
 def today() -> dt.date:
     """Return the date of `now()`."""
     return now().date()
+
+
+def fixed() -> bool:
+    """Tell whether SOURCE_DATE_EPOCH fixes the time, for output that must be reproducible."""
+    return bool(os.environ.get("SOURCE_DATE_EPOCH", "").strip())

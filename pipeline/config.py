@@ -361,7 +361,7 @@ def _accessibility(value: Any, problems: list[str]) -> Accessibility:
     _unknown_keys(value, _KNOWN_ACCESSIBILITY, "accessibility.", problems)
     texts = {
         key: _text(value, key, f"accessibility.{key}", problems, required=False)
-        for key in _KNOWN_ACCESSIBILITY - {"date"}
+        for key in ("contact", "email", "phone", "address", "enforcement_body", "enforcement_url")
     }
     if texts["email"] and not re.fullmatch(
         r"[^@\s<>\"]+@[^@\s<>\"]+\.[A-Za-z]{2,}", texts["email"]

@@ -204,7 +204,8 @@ def _mark_alt_languages(blocks: list[Any]) -> None:
             continue
         alt = node["c"][1]
         if len(alt) == 1 and alt[0]["t"] == "Span" and (lang := attributes(alt[0]).get("lang")):
-            node["c"][0][2] += [["lang", lang], ["dir", text_direction(lang)]]
+            kept = [pair for pair in node["c"][0][2] if pair[0] not in ("lang", "dir")]
+            node["c"][0][2] = [*kept, ["lang", lang], ["dir", text_direction(lang)]]
             node["c"][1] = alt[0]["c"][1]
 
 

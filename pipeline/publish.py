@@ -33,7 +33,7 @@ from pipeline.manifest import Manifest
 from pipeline.progress import Progress
 from pipeline.render.epub import add_conformance_claim, has_conformance_claim
 from pipeline.report import facts as release_facts
-from pipeline.report import remember
+from pipeline.report import history, keep
 from pipeline.statement import refresh
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,8 @@ def check(
     lang: str | None = None,
 ) -> Report:
     """Judge output/ with every checker; write report.json and report.html (in `lang`, by
-    default the source language) and change no other file."""
+    default the source language) and change no other output file. The approved shares go
+    into the history in .cache/ once the check has succeeded."""
     from pipeline.review import terminology_report
 
     output = output or root / "output"
@@ -74,11 +75,14 @@ def check(
         scores = _kept(kept, ["readability", inputs], lambda: _scores(publication))
         terminology = _kept(kept, ["terminology", inputs], lambda: terminology_report(publication))
         facts = dict(_kept(kept, ["release", inputs], lambda: release_facts(publication)))
-        facts["history"] = remember(cache.root, clock.now().isoformat(), facts["review"])
+        facts["history"] = history(cache.root, clock.now().isoformat(), facts["review"])
     lang = lang or (publication.source_language if publication else "de")
-    return run_checks(
+    checked = run_checks(
         output, terminology, scores, cache=cache, progress=progress, facts=facts, lang=lang
     )
+    if publication:
+        keep(cache.root, facts["history"])  # type: ignore[arg-type]
+    return checked
 
 
 def _scores(publication: Publication) -> dict[str, object]:

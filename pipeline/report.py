@@ -37,9 +37,10 @@ def facts(publication: Publication) -> dict[str, object]:
     for edition in publication.editions:
         reasons: list[dict[str, object]] = []
         numbers = review.get(edition.id)
-        if numbers is not None and float(numbers["approved_share"]) < policy:  # type: ignore[arg-type]
-            left = int(numbers["total"]) - int(numbers["approved"])  # type: ignore[call-overload]
-            reasons.append({"reason": "review", "left": left, "total": numbers["total"]})
+        if numbers is not None:
+            approved, total = int(numbers["approved"]), int(numbers["total"])  # type: ignore[call-overload]
+            if total and approved / total < policy:  # as the build decides, unrounded
+                reasons.append({"reason": "review", "left": total - approved, "total": total})
         if edition.style == "easy" and not edition.checked_by:
             reasons.append({"reason": "test-readers"})
         if missing := publication.accessibility.missing:
@@ -121,36 +122,61 @@ def release(data: dict[str, Any]) -> dict[str, dict[str, object]]:
     return judged
 
 
-def remember(cache_root: Path | None, checked_at: str, review: Any) -> list[dict[str, object]]:
-    """Add this check's approved shares to the history in .cache/, if they changed; return
-    the history."""
+def history(cache_root: Path | None, checked_at: str, review: Any) -> list[dict[str, object]]:
+    """Return the approved shares of earlier checks (kept in .cache/) with this one's added,
+    if they changed; `keep` writes it once the check has succeeded."""
     shares = {e: n["approved_share"] for e, n in review.items()}
     entry: dict[str, object] = {"checked_at": checked_at, "approved_share": shares}
+    earlier: list[dict[str, object]] = []
+    if cache_root is not None:
+        try:
+            data = json.loads((cache_root / HISTORY).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = []
+        earlier = [
+            e
+            for e in (data if isinstance(data, list) else [])
+            if isinstance(e, dict)
+            and isinstance(e.get("checked_at"), str)
+            and isinstance(e.get("approved_share"), dict)
+        ]
+    if earlier and earlier[-1]["approved_share"] == shares:
+        return earlier[-_KEPT:]
+    return [*earlier, entry][-_KEPT:]
+
+
+def keep(cache_root: Path | None, entries: list[dict[str, object]]) -> None:
+    """Write the history into .cache/; a cache that cannot be written loses only it."""
     if cache_root is None:
-        return [entry]
+        return
     path = cache_root / HISTORY
     try:
-        history = json.loads(path.read_text(encoding="utf-8"))
-        history = history if isinstance(history, list) else []
-    except (OSError, ValueError):
-        history = []
-    if not history or history[-1].get("approved_share") != shares:
-        history = [*history, entry][-_KEPT:]
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            atomic.write_text(path, json.dumps(history, indent=1))
-        except OSError as exc:  # the history is a nicety: the report is made without it
-            log.warning("cannot keep the report's history in %s (%s)", path, exc)
-    return history
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic.write_text(path, json.dumps(entries, indent=1))
+    except OSError as exc:
+        log.warning("cannot keep the report's history in %s (%s)", path, exc)
 
 
-def write_page(data: dict[str, Any], output: Path, lang: str) -> Path:
-    """Write output/report.html from the data of report.json, in `lang`."""
-    from pipeline.render.report_page import render
+def unchecked_page(publication: Publication) -> str:
+    """Return the report page of an output not checked yet, which says so."""
+    data = {
+        "publication": {"title": publication.title, "publisher": publication.publisher},
+        "source_language": publication.source_language,
+        "files": [],
+        "findings": [],
+    }
+    return _render(data, publication.source_language)
 
-    path = output / PAGE
-    atomic.write_text(path, render(data, lang))
-    return path
+
+def page(data: dict[str, Any], lang: str) -> str:
+    """Return output/report.html for the data of report.json, in `lang`."""
+    return _render(data, lang)
+
+
+def _render(data: dict[str, Any], lang: str) -> str:
+    from pipeline.render.report_page import render  # it imports the renderers
+
+    return render(data, lang)
 
 
 def say(message: str, lang: str, **values: object) -> UiText:

@@ -3,9 +3,9 @@
 Its contact and enforcement body come from the `[accessibility]` table of publication.toml;
 its conformance status only from the latest check report (output/report.json), and only for
 the very files it describes: a file that changed since it was checked is not yet checked.
-`build` writes each edition's statement (`<edition>/accessibility.html`) with what the last
-report says of its files; `publish` writes the status part again after its own checks
-(`refresh`), and checks the pages it changed.
+`build` writes each edition's statement (`<edition>/accessibility.html`) as not yet checked,
+since it makes the files anew and its output must not depend on an earlier check; `publish`
+writes the status part after its own checks (`refresh`), and checks the pages it changed.
 """
 
 from __future__ import annotations

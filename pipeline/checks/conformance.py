@@ -24,7 +24,7 @@ from pipeline.checks.verapdf import check_pdfs
 from pipeline.errors import PipelineError
 from pipeline.locks import locked
 from pipeline.progress import Progress
-from pipeline.report import release, write_page
+from pipeline.report import PAGE, page, release
 
 log = logging.getLogger(__name__)
 CHECKERS = {
@@ -205,9 +205,12 @@ def write_report(report: Report, output: Path) -> None:
     """Write report.json, and report.html from the same data where the publication's facts
     are known, atomically."""
     data = _as_json(report, output)
+    html = page(data, report.lang) if report.facts else None  # first: both files or neither
     atomic.write_text(report.path, json.dumps(data, indent=2, ensure_ascii=False))
-    if report.facts:
-        write_page(data, output, report.lang)
+    if html is not None:
+        atomic.write_text(output / PAGE, html)
+    else:  # no publication to tell about: no page that speaks of an earlier one
+        (output / PAGE).unlink(missing_ok=True)
 
 
 def recheck_claimed_epub(path: Path, cache: Cache, workdir: Path) -> list[Finding]:
@@ -312,7 +315,8 @@ def _as_json(report: Report, output: Path) -> dict[str, object]:
                 "path": relative(path),
                 "kind": kind,
                 "sha256": file_sha(path),  # the bytes judged: a statement speaks for these only
-                "seconds": round(report.seconds.get(path, 0.0), 2),  # 0: kept from a check before
+                # 0: kept from a check before. Not under SOURCE_DATE_EPOCH: no clock in the bytes.
+                "seconds": 0.0 if clock.fixed() else round(report.seconds.get(path, 0.0), 2),
                 "checkers": CHECKERS[kind],
                 "findings": len(found),
                 "passed": not found,

@@ -39,13 +39,14 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
                 metavar="N",
                 help="render in N worker processes (default: one per core)",
             )
-        command.add_argument(
-            "--lang",
-            type=_language,
-            default=None,
-            metavar="LANG",
-            help="the language of output/report.html (default: the source language)",
-        )
+        if name != "build":
+            command.add_argument(
+                "--lang",
+                type=_language,
+                default=None,
+                metavar="LANG",
+                help="the language of output/report.html (default: the source language)",
+            )
         if name == "check":
             command.add_argument(
                 "what",

@@ -309,6 +309,7 @@ def _consume(spans: list[_Span], start: int, expected: str, used: set[object]) -
     """Match the spans from `start` whose texts concatenate to `expected`."""
     parts: list[_Span] = []
     remaining = expected
+    wrapper: object = None  # a span holding the rest and more: the next part is inside it
     for span in spans[start:]:
         part_keys = {object_key(part.element) for part in parts}
         if object_key(span.element) in used or span.ancestors & part_keys:
@@ -318,10 +319,14 @@ def _consume(spans: list[_Span], start: int, expected: str, used: set[object]) -
         key = span.key
         if not remaining.startswith(key) and key.endswith(_HYPHENS):
             key = key[:-1]  # a hyphen added where the span broke across lines
-        if key != remaining and key.startswith(remaining):
-            continue  # a wrapper (the rest of an outer span's line): its kids follow
+        if wrapper is not None and wrapper not in span.ancestors:
+            return []
+        if parts and key != remaining and key.startswith(remaining):
+            wrapper = object_key(span.element)  # the rest of an outer span's line
+            continue
         if not remaining.startswith(key):
             return []
+        wrapper = None
         parts.append(span)
         remaining = remaining[len(key) :]
         if not remaining:
@@ -334,34 +339,30 @@ def _set_span_languages(doc: _Doc, lang_spans: Sequence[tuple[str, str]]) -> Non
 
     Text in another language that fills a whole element (an untranslated heading, a
     contents entry) has no Span of its own: the element takes /Lang. Of a Span and an
-    element that both fit, the one that comes first in reading order is the part's.
-    A part that fits nothing is an error: its text would be read in the wrong language.
+    element that both fit, the one that comes first in reading order (from the last part
+    on) is the part's. A part that fits nothing is an error: it would be read wrongly.
     """
     if not lang_spans:
         return
     spans = _non_leaf_spans(doc)
+    index = _Index.of(doc)
     used: set[object] = set()
-    position = 0
-    by_text: dict[str, list[pikepdf.Object]] = {}
-    order: dict[object, tuple[int, str]] = {}  # reading order, and the element's text
-    for index, (each, whole) in enumerate(element_texts(doc.root, doc.texts, doc.pages)):
-        key = _match_key(whole)
-        by_text.setdefault(key, []).append(each)
-        order[object_key(each)] = (index, key)
+    position, last = 0, -1  # the next Span to try, the reading order of the last part
     for lang, text in lang_spans:
         expected = _match_key(text)
         if not expected:
             LOG.info("empty span with lang=%s has no content to tag", lang)
             continue
         match = _find_span(spans, position, expected, used)
-        element = _find_element(by_text, expected, used, lang)
+        element = index.element(expected, used, lang, last)
         if element is not None and (
-            match is None or order[object_key(element)] < order[object_key(match[1][0].element)]
+            match is None or index.at(element) < index.at(match[1][0].element)
         ):
             element.Lang = pikepdf.String(lang)
+            last = index.at(element)
             # The Spans inside that hold the same text are this part; others may be parts.
-            inside = [object_key(e) for e in [element, *iter_elements(element)]]
-            used.update(k for k in inside if order[k][1] == expected)
+            inside = [element, *iter_elements(element)]
+            used.update(object_key(e) for e in inside if index.text(e) == expected)
             continue
         if match is None:
             raise PdfLanguageError(
@@ -370,9 +371,48 @@ def _set_span_languages(doc: _Doc, lang_spans: Sequence[tuple[str, str]]) -> Non
                 "with the source paragraph that holds it"
             )
         position, parts = match
+        last = index.at(parts[0].element)
         for part in parts:
             part.element.Lang = pikepdf.String(lang)
             used.add(object_key(part.element))
+
+
+@dataclass
+class _Index:
+    """Every struct element by its whole text, and its place in reading order."""
+
+    by_text: dict[str, list[pikepdf.Object]]
+    order: dict[object, tuple[int, str]]  # object key -> (reading order, text key)
+
+    @classmethod
+    def of(cls, doc: _Doc) -> _Index:
+        by_text: dict[str, list[pikepdf.Object]] = {}
+        order: dict[object, tuple[int, str]] = {}
+        for place, (each, whole) in enumerate(element_texts(doc.root, doc.texts, doc.pages)):
+            key = _match_key(whole)
+            by_text.setdefault(key, []).append(each)
+            order[object_key(each)] = (place, key)
+        return cls(by_text, order)
+
+    def at(self, element: pikepdf.Object) -> int:
+        return self.order.get(object_key(element), (-1, ""))[0]
+
+    def text(self, element: pikepdf.Object) -> str:
+        return self.order.get(object_key(element), (-1, ""))[1]
+
+    def element(
+        self, expected: str, used: set[object], lang: str, last: int
+    ) -> pikepdf.Object | None:
+        """Find the outermost element whose whole text is `expected`, not used, not inside
+        an element already in `lang` (a link in an untranslated paragraph); one after the
+        last part if there is one."""
+        fitting = [
+            e
+            for e in self.by_text.get(expected, [])  # in reading order: outer ones first
+            if object_key(e) not in used and not _inside(e, lang)
+        ]
+        later = [e for e in fitting if self.at(e) >= last]
+        return (later or fitting)[0] if fitting else None
 
 
 class PdfLanguageError(PipelineError):
@@ -405,17 +445,6 @@ def _find_span(
         if parts:
             # Nested lang spans come after their outer span's first part.
             return start + 1, parts
-    return None
-
-
-def _find_element(
-    by_text: dict[str, list[pikepdf.Object]], expected: str, used: set[object], lang: str
-) -> pikepdf.Object | None:
-    """Find the outermost struct element whose whole text is `expected`, not used yet and
-    not inside an element already in `lang` (a link in an untranslated paragraph)."""
-    for element in by_text.get(expected, []):  # in reading order: outer ones first
-        if object_key(element) not in used and not _inside(element, lang):
-            return element
     return None
 
 

@@ -64,6 +64,7 @@ def render(data: dict[str, Any], lang: str) -> str:
     return env.get_template("report.html").render(
         lang=lang,
         dir=text_direction(lang),
+        checked="checked_at" in data,
         publication=data.get("publication", {"title": "", "publisher": ""}),
         source_lang=data.get("source_language", "de"),
         checked_on=_date(data, lang),
@@ -264,7 +265,7 @@ def _history(data: dict[str, Any], lang: str) -> dict[str, Any]:
     for entry in data.get("history", []):
         try:
             date = long_date(dt.date.fromisoformat(str(entry["checked_at"])[:10]), lang)
-        except ValueError:
+        except (KeyError, TypeError, ValueError):  # report.history keeps only whole entries
             continue
         shares = entry.get("approved_share", {})
         rows.append(
