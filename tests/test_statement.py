@@ -3,22 +3,17 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 from markupsafe import escape
 
 from pipeline.build import BuildResult, build
-from pipeline.checks import Finding
 from pipeline.config import load_config
 from pipeline.errors import ConfigError
 from pipeline.i18n import translations
-from pipeline.manifest import Manifest
-from pipeline.render.html import render_statement_status
-from pipeline.statement import edition_files, read_report, status_of
 
-from .conftest import Checked, copy_sample
+from .conftest import copy_sample
 
 SLUG = "willkommen-in-musterstadt"
 # Every language with an interface catalog, right-to-left Arabic among them, and en-GB.
@@ -92,38 +87,6 @@ def test_every_web_page_links_its_statement(languages_build: BuildResult):
         assert f'<a href="{lang}/accessibility.html">{label}</a>' in landing
     # The PDF's source page names the address to write to.
     assert "integration@musterstadt.example" in (output / "de" / f"{SLUG}.html").read_text()
-
-
-def test_the_status_comes_from_the_report_for_the_very_files_it_checked(
-    sample_check: Checked, tmp_path: Path
-):
-    output = sample_check.report.path.parent
-    report = read_report(output)
-    files = edition_files(Manifest.read(output), output, "de")
-    assert sorted(files) == [f"de/{SLUG}.{kind}" for kind in ("epub", "html", "pdf")]
-    passed = status_of(report, files)
-    assert passed.checked and passed.findings == ()
-    text = render_statement_status("de", passed)
-    assert "teilweise vereinbar" in text and "keine Barrieren" in text
-
-    # A checker that failed: its finding is listed, in the checker's words, marked English.
-    assert report is not None
-    finding = Finding(f"de/{SLUG}.pdf", "verapdf", "7.1-3", "error", "Content is <not> tagged")
-    failing = {**report, "findings": [finding.to_dict()]}
-    status = status_of(failing, files)
-    assert status.findings == (finding,)
-    text = render_statement_status("de", status)
-    assert "fanden die automatischen Prüfprogramme diese Barrieren" in text
-    assert '<span lang="en" dir="ltr">verapdf 7.1-3: Content is &lt;not&gt; tagged</span>' in text
-
-    # A file changed since the check (or no report at all): not checked, whatever it said.
-    changed = tmp_path / f"{SLUG}.pdf"
-    shutil.copy(files[f"de/{SLUG}.pdf"], changed)
-    with changed.open("ab") as handle:
-        handle.write(b"\n")
-    assert not status_of(report, {**files, f"de/{SLUG}.pdf": changed}).checked
-    assert not status_of(None, files).checked
-    assert not status_of({**report, "checked_at": "yesterday"}, files).checked
 
 
 def test_without_a_contact_every_edition_is_a_draft_and_the_build_says_so(
