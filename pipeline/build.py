@@ -8,6 +8,7 @@ import multiprocessing
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import AbstractContextManager, contextmanager
@@ -28,7 +29,7 @@ from pipeline.manifest import OUTPUT_MARKER, Manifest
 from pipeline.progress import Progress
 from pipeline.render import epub, html
 from pipeline.report import PAGE as REPORT_PAGE
-from pipeline.report import unchecked_page
+from pipeline.report import keep_build_times, unchecked_page
 from pipeline.source import Document
 from pipeline.statement import Status
 from pipeline.texts import Text, edition_texts
@@ -226,9 +227,11 @@ def _build(
         output.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(prefix=f".{output.name}.render-", dir=output.parent) as s:
             scratch = Path(s)
-            for job, path in _render(publication, texts, todo, scratch, pool, progress):
+            seconds: dict[str, float] = {}
+            for job, path, took in _render(publication, texts, todo, scratch, pool, progress):
                 cache.store_files(job.key, {path.name: path})
-                found[job.name] = path
+                found[job.name], seconds[job.name] = path, took
+            keep_build_times(cache.root, seconds)  # for the report's times
             files = _static_files(publication, texts)
             files.update({job.name: found[job.name] for job in planned})
             files.update(_statements(publication, texts))
@@ -305,8 +308,9 @@ def _render(
     scratch: Path,
     pool: ProcessPoolExecutor | None,
     progress: Progress | None,
-) -> Iterator[tuple[_Job, Path]]:
-    """Render the artifacts in `todo` into `scratch`, in the worker processes; yield each file."""
+) -> Iterator[tuple[_Job, Path, float]]:
+    """Render the artifacts in `todo` into `scratch`, in the worker processes; yield each file
+    and the seconds it took."""
     if not todo:
         return
     html.write_assets(scratch)
@@ -315,17 +319,17 @@ def _render(
     tasks = {j.name: (publication, j.edition, j.kind, texts[j.edition.id], scratch) for j in todo}
     if pool is None:
         for job in todo:
-            path = render_artifact(*tasks[job.name])
+            path, seconds = timed_render(*tasks[job.name])
             if progress:
                 progress.advance(job.name)
-            yield job, path
+            yield job, path, seconds
         return
     # The slowest first (PDFs, longest texts), so that no worker is left with one at the end.
     slowest = sorted(
         todo, key=lambda j: (j.kind != "pdf", -len(texts[j.edition.id].document.ast["blocks"]))
     )
-    futures = {pool.submit(render_artifact, *tasks[job.name]): job for job in slowest}
-    done: dict[str, Path] = {}
+    futures = {pool.submit(timed_render, *tasks[job.name]): job for job in slowest}
+    done: dict[str, tuple[Path, float]] = {}
     for future in as_completed(futures):
         job = futures[future]
         done[job.name] = future.result()
@@ -333,7 +337,13 @@ def _render(
             progress.advance(job.name)
     # In plan order, so that what follows does not depend on which worker was first.
     for job in todo:
-        yield job, done[job.name]
+        yield job, *done[job.name]
+
+
+def timed_render(*task: Any) -> tuple[Path, float]:
+    """Render one artifact (render_artifact's arguments); return it and the seconds it took."""
+    start = time.perf_counter()
+    return render_artifact(*task), time.perf_counter() - start
 
 
 def render_artifact(

@@ -32,8 +32,8 @@ from pipeline.config import CONFIG_NAME, Publication, load_config
 from pipeline.manifest import Manifest
 from pipeline.progress import Progress
 from pipeline.render.epub import add_conformance_claim, has_conformance_claim
+from pipeline.report import build_times, history, keep
 from pipeline.report import facts as release_facts
-from pipeline.report import history, keep
 from pipeline.statement import refresh
 
 log = logging.getLogger(__name__)
@@ -76,6 +76,7 @@ def check(
         terminology = _kept(kept, ["terminology", inputs], lambda: terminology_report(publication))
         facts = dict(_kept(kept, ["release", inputs], lambda: release_facts(publication)))
         facts["history"] = history(cache.root, clock.now().isoformat(), facts["review"])
+        facts["build_seconds"] = {} if clock.fixed() else build_times(cache.root)
     lang = lang or (publication.source_language if publication else "de")
     checked = run_checks(
         output, terminology, scores, cache=cache, progress=progress, facts=facts, lang=lang

@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 PAGE = "report.html"
 LOCALE = Path(__file__).parent / "report_locale"  # the report's own interface strings
 HISTORY = "history.json"  # approved shares of earlier checks, in the project's .cache/
+BUILD_TIMES = "build-times.json"  # seconds each artifact took when last rendered
 _KEPT = 200  # checks of history kept
 
 
@@ -114,9 +115,13 @@ def release(data: dict[str, Any]) -> dict[str, dict[str, object]]:
             for f in data["files"]
             if str(f["path"]).startswith(f"{edition}/")
         )
+        built = [
+            t for name, t in data.get("build_seconds", {}).items() if name.startswith(f"{edition}/")
+        ]
         judged[edition] = {
             "state": state,
             "findings": dict(sorted(checkers.items())),
+            "build_seconds": round(sum(built), 2) if built else None,
             "check_seconds": round(seconds, 2),
         }
     return judged
@@ -155,6 +160,28 @@ def keep(cache_root: Path | None, entries: list[dict[str, object]]) -> None:
         atomic.write_text(path, json.dumps(entries, indent=1))
     except OSError as exc:
         log.warning("cannot keep the report's history in %s (%s)", path, exc)
+
+
+def keep_build_times(cache_root: Path | None, seconds: dict[str, float]) -> None:
+    """Record how long each artifact took to render, in .cache/, for the report."""
+    if cache_root is None or not seconds:
+        return
+    path = cache_root / BUILD_TIMES
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic.write_text(path, json.dumps({**build_times(cache_root), **seconds}, indent=1))
+    except OSError as exc:
+        log.warning("cannot keep the build times in %s (%s)", path, exc)
+
+
+def build_times(cache_root: Path | None) -> dict[str, float]:
+    """Return the seconds each artifact took when it was last rendered."""
+    try:
+        data = json.loads((cache_root / BUILD_TIMES).read_text(encoding="utf-8"))  # type: ignore[operator]
+    except (OSError, ValueError, TypeError):
+        return {}
+    ok = isinstance(data, dict)
+    return {str(k): float(v) for k, v in data.items() if isinstance(v, int | float)} if ok else {}
 
 
 def unchecked_page(publication: Publication) -> str:

@@ -16,6 +16,7 @@ from pipeline.cache import file_sha
 from pipeline.checks import Finding
 from pipeline.checks.conformance import Report
 from pipeline.checks.html import check_html
+from pipeline.checks.languages import check_languages
 from pipeline.i18n import long_date
 from pipeline.manifest import Manifest
 from pipeline.publish import check, publish
@@ -176,6 +177,10 @@ def _data(report: Report) -> dict:
     return json.loads(report.path.read_text(encoding="utf-8"))
 
 
+def _text(markup: str) -> str:
+    return re.sub(r"<[^>]+>", "", markup)
+
+
 def _page(report: Report) -> str:
     return report.path.with_name("report.html").read_text(encoding="utf-8")
 
@@ -198,7 +203,7 @@ def test_the_numbers_agree_in_the_chart_the_table_the_summary_and_report_json(
         row = re.search(rf'<tr data-edition="{edition}">(.*?)</tr>', page)
         assert row, edition
         table = {s: int(n) for s, n in re.findall(r'<td data-status="(\w+)">(\d+)</td>', row[1])}
-        summary = re.search(rf'<li data-edition="{edition}">([^<]*)</li>', page)
+        summary = re.search(rf'<li data-edition="{edition}">(.*?)</li>', page)
         assert summary, edition
         said = re.search(
             r"(\d+) von (\d+) Abschnitten freigegeben, (\d+) Entwürfe, (\d+) veraltet,"
@@ -222,10 +227,13 @@ def test_every_edition_gets_one_sentence_that_says_why_it_is_a_draft(project_rep
     assert {e: r["state"] for e, r in data["release"].items()} == dict.fromkeys(
         ["de", "en-GB", "tr", "ar", "pl", "ru", "uk", "de-leicht"], "draft"
     )
-    tr = re.search(r'<li class="state-draft" id="edition-tr">([^<]*)<', page)
-    assert tr and tr[1].startswith("Türkçe (tr) erscheint als Entwurf: 31 von 31 Abschnitten")
+    tr = re.search(r'<li class="state-draft" id="edition-tr">(.*?)</li>', page)
+    assert tr and _text(tr[1]).startswith(
+        "Türkçe (tr): Erscheint als Entwurf: 31 von 31 Abschnitten"
+    )
     assert "Erklärung zur Barrierefreiheit nennt noch keinen Kontakt" in tr[1]
-    easy = re.search(r'id="edition-de-leicht">([^<]*)<', page)
+    assert '<strong><span lang="ar" dir="rtl">العربية</span> (ar)</strong>: Erscheint' in page
+    easy = re.search(r'id="edition-de-leicht">(.*?)</li>', page)
     assert easy and "Prüflesende haben sie noch nicht geprüft" in easy[1]
     assert "Prüflesende haben diesen Text noch nicht geprüft: Das steht noch aus." in page
 
@@ -233,6 +241,7 @@ def test_every_edition_gets_one_sentence_that_says_why_it_is_a_draft(project_rep
 def test_the_report_passes_axe_at_1280_and_320_px_and_loads_nothing(project_report: Report):
     page = project_report.path.with_name("report.html")
     assert [str(f) for f in check_html([page])] == []
+    assert [str(f) for f in check_languages(page)] == []  # names in their own language
     text = page.read_text(encoding="utf-8")
     assert "<script" not in text and not re.search(r'(src|href)="(https?:)?//', text)
     assert '<svg role="img" aria-labelledby="review-title review-desc"' in text
@@ -250,8 +259,10 @@ def test_a_failing_checker_makes_its_edition_failing(sample_check: Checked, tmp_
     data = _data(report)
     assert data["release"]["de"]["state"] == "failing"
     assert data["release"]["de"]["findings"]["axe"] >= 1
-    sentence = re.search(r'<li class="state-failing" id="edition-de">([^<]*)<', _page(report))
-    assert sentence and sentence[1].startswith("Deutsch (de) fällt durch: Die Prüfprogramme")
+    sentence = re.search(r'<li class="state-failing" id="edition-de">(.*?)</li>', _page(report))
+    assert sentence and _text(sentence[1]).startswith(
+        "Deutsch (de): Fällt durch: Die Prüfprogramme"
+    )
     assert "axe-core (" in sentence[1]
     # The conformance table links the count to the finding, which names file and rule.
     first = re.search(r'<a href="#(finding-\d+)">\d+</a>', _page(report))

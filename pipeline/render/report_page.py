@@ -12,6 +12,7 @@ import datetime as dt
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from pipeline.i18n import (
     UiText,
@@ -92,8 +93,13 @@ def _date(data: dict[str, Any], lang: str) -> str:
         return ""
 
 
-def _name(edition: str, known: dict[str, Any]) -> str:
-    return f"{known.get('name') or language_name(known['lang'])} ({edition})"
+def _name(edition: str, known: dict[str, Any]) -> Markup:
+    """Name an edition in its own language, marked with it: "<span lang=ar>…</span> (ar)"."""
+    native = known.get("name") or language_name(known["lang"])
+    lang = known["lang"]
+    return Markup('<span lang="{}" dir="{}">{}</span> ({})').format(
+        lang, text_direction(lang), native, edition
+    )
 
 
 def _readiness(edition: str, known: dict[str, Any], data: dict[str, Any], lang: str) -> dict:
@@ -104,28 +110,23 @@ def _readiness(edition: str, known: dict[str, Any], data: dict[str, Any], lang: 
         counts = judged["findings"]
         which = format_list([f"{CHECKERS.get(c, (c,))[0]} ({n})" for c, n in counts.items()], lang)
         sentence = say(
-            "{edition} is failing: the checkers report findings ({checkers}; {count} in all).",
+            "Failing: the checkers report findings ({checkers}; {count} in all).",
             lang,
-            edition=name,
             count=sum(counts.values()),
             checkers=which,
         )
     elif judged["state"] == "draft":
         reasons = [_reason(r, lang) for r in known["draft_reasons"]]
         sentence = say(
-            "{edition} is published as a draft: {reasons}.",
+            "Published as a draft: {reasons}.",
             lang,
-            edition=name,
             reasons=format_list(reasons, lang),
         )
     else:
-        sentence = say(
-            "{edition} is ready to release: its text is final and every checker passed.",
-            lang,
-            edition=name,
-        )
+        sentence = say("Ready to release: its text is final and every checker passed.", lang)
     return {
         "id": edition,
+        "name": name,
         "state": judged["state"],
         "sentence": sentence,
         "statement": f"{edition}/{STATEMENT}",
@@ -168,10 +169,9 @@ def _chart(data: dict[str, Any], lang: str) -> dict[str, Any]:
             )
             x += width
         summary = say(
-            "{edition}: {approved} of {total} segments approved, {draft} drafts, {stale} stale,"
+            "{approved} of {total} segments approved, {draft} drafts, {stale} stale,"
             " {missing} missing ({share}).",
             lang,
-            edition=_name(edition, known),
             share=percent(float(numbers["approved_share"]), lang),
             **{s: numbers[s] for s in STATUSES},
             total=numbers["total"],
@@ -276,5 +276,5 @@ def _history(data: dict[str, Any], lang: str) -> dict[str, Any]:
                 ],
             }
         )
-    seconds = [(e, j.get("check_seconds", 0)) for e, j in release.items()]
+    seconds = [(e, j.get("build_seconds"), j.get("check_seconds", 0)) for e, j in release.items()]
     return {"editions": editions, "rows": rows, "seconds": seconds}
