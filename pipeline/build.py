@@ -234,7 +234,8 @@ def _build(
             keep_build_times(cache.root, seconds)  # for the report's times
             files = _static_files(publication, texts)
             files.update({job.name: found[job.name] for job in planned})
-            files.update(_statements(publication, texts))
+            rendered = {job.edition.id for job in todo}
+            files.update(_statements(publication, texts, output, manifest, rendered))
             artifacts = [Artifact(j.edition.id, j.kind, output / j.name) for j in planned]
             entries = _landing_entries(publication, texts, artifacts, found)
             landing = html.render_landing(publication, entries).encode("utf-8")
@@ -265,13 +266,26 @@ def _build(
     )
 
 
-def _statements(publication: Publication, texts: dict[str, EditionText]) -> dict[str, bytes]:
-    """Render each edition's accessibility statement, not yet checked: a build makes its
-    files anew, and `publish` writes what its checks found (pipeline/statement.py)."""
-    pages = {}
+def _statements(
+    publication: Publication,
+    texts: dict[str, EditionText],
+    output: Path,
+    manifest: Manifest,
+    rendered: set[str],
+) -> dict[str, Path | bytes]:
+    """Return each edition's accessibility statement: as output/ holds it where none of the
+    edition's files was made anew (its status still speaks for them), else rendered as not
+    yet checked, which `publish` fills in after its checks (pipeline/statement.py)."""
+    pages: dict[str, Path | bytes] = {}
     for edition in publication.editions:
+        name = f"{edition.id}/{html.STATEMENT}"
+        kept = output / name
+        if edition.id not in rendered and name in manifest.files and kept.is_file():
+            if file_sha(kept) == manifest.files[name]:
+                pages[name] = kept
+                continue
         page = html.render_statement(edition, texts[edition.id], Status())
-        pages[f"{edition.id}/{html.STATEMENT}"] = page.encode("utf-8")
+        pages[name] = page.encode("utf-8")
     return pages
 
 

@@ -3,7 +3,7 @@
 `facts` gathers what decides a release besides the checkers (the review of each language,
 the Leichte Sprache linter and test readers, the accessibility contact); `check` puts it
 into output/report.json beside the findings, and `release` judges each edition from both.
-`write_page` renders the same data as output/report.html: hand-written SVG charts with a
+`page` renders the same data as output/report.html: hand-written SVG charts with a
 title, a description, a text summary and a data table each, no script, nothing fetched.
 """
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -144,3 +145,31 @@ def test_the_project_names_its_enforcement_body_and_waits_for_the_citys_address(
     statement = load_config(Path(__file__).parent.parent).accessibility
     assert statement.enforcement_url.startswith("https://lbit.hessen.de/")
     assert statement.missing == ("email",)  # not invented: the city office gives it
+
+
+def test_a_build_keeps_the_checked_statement_of_an_edition_it_did_not_make_anew(
+    languages_build: BuildResult, tmp_path: Path
+):
+    import polib
+
+    from pipeline.manifest import Manifest
+
+    project = tmp_path / "project"
+    shutil.copytree(languages_build.output.parent, project)
+    output = project / "output"
+    statement = output / "de" / "accessibility.html"
+    # As publish leaves it after its checks: a status of its own, recorded in the manifest.
+    unchecked = "Diese Ausgabe wurde seit ihrer letzten Änderung noch nicht geprüft."
+    checked = statement.read_text(encoding="utf-8").replace(unchecked, "Geprüft.")
+    statement.write_text(checked, encoding="utf-8")
+    Manifest.read(output).replaced("de/accessibility.html", statement).write(output)
+    # A Turkish draft: only the Turkish edition is made anew.
+    catalog = polib.pofile(str(project / "translations" / "tr.po"))
+    entry = next(e for e in catalog if e.msgid and not e.msgctxt)
+    entry.msgstr = "Merhaba"
+    catalog.save()
+    result = build(project)
+    assert {name.split("/")[0] for name in result.rendered} == {"tr"}
+    assert statement.read_text(encoding="utf-8") == checked
+    turkish = (output / "tr" / "accessibility.html").read_text(encoding="utf-8")
+    assert "Bu baskı son değişikliğinden bu yana henüz kontrol edilmedi" in turkish
