@@ -65,10 +65,10 @@ def test_the_statement_names_contact_and_enforcement_body_in_the_editions_langua
     if lang != "en-GB":  # every interface string of it comes from the language's catalog
         assert 'lang="en"' not in main
         assert _("Accessibility statement") != "Accessibility statement"
-    assert '<a href="mailto:integration@musterstadt.example">' in main
-    assert '<a href="tel:01234567-0">01234 567-0</a>' in main
+    assert '<a dir="ltr" href="mailto:integration@musterstadt.example">' in main
+    assert '<a dir="ltr" href="tel:01234567-0">01234 567-0</a>' in main
     # The names are German, and marked so in every edition.
-    assert '<dd lang="de" dir="ltr">Marktplatz 1, 12345 Musterstadt</dd>' in main
+    assert '<dd><span lang="de" dir="ltr">Marktplatz 1, 12345 Musterstadt</span></dd>' in main
     assert 'href="https://schlichtung.example/antrag" lang="de" dir="ltr">Schlichtungs' in main
     # Not checked yet: a build alone claims nothing.
     unchecked = (
