@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import atomic
-from pipeline.cache import file_sha
+from pipeline.cache import digest, file_sha
 from pipeline.checks import Finding
 from pipeline.config import Publication
 from pipeline.manifest import Manifest
@@ -40,6 +40,11 @@ class Status:
     def checked(self) -> bool:
         """Tell whether every file of the edition was checked as it is now."""
         return self.checked_on is not None
+
+    @property
+    def key(self) -> str:
+        """Return what the status says, but its date: a check that finds the same keeps it."""
+        return digest([self.checked, [f.to_dict() for f in self.findings]])[:16]
 
 
 def read_report(output: Path) -> dict[str, Any] | None:
@@ -93,6 +98,8 @@ def refresh(publication: Publication, output: Path) -> list[Path]:
         if start < 0 or end < start:
             continue
         status = status_of(report, edition_files(manifest, output, edition.id))
+        if f'data-status="{status.key}"' in page[start:end]:
+            continue  # the same verdict: its date stays that of the check that first gave it
         part = render_statement_status(edition.lang, status)
         new = page[: start + len(_START)] + part + page[end:]
         if new != page:

@@ -17,12 +17,13 @@ from pipeline.checks import Finding
 from pipeline.checks.conformance import Report
 from pipeline.checks.html import check_html
 from pipeline.checks.languages import check_languages
+from pipeline.config import load_config
 from pipeline.i18n import long_date
 from pipeline.manifest import Manifest
 from pipeline.publish import check, publish
 from pipeline.render.epub import has_conformance_claim
 from pipeline.render.html import render_statement_status
-from pipeline.statement import edition_files, read_report, status_of
+from pipeline.statement import edition_files, read_report, refresh, status_of
 
 from .conftest import REPO, Checked, copy_sample
 
@@ -80,6 +81,12 @@ def test_publish_claims_conformance_in_a_passing_epub_and_a_rebuild_keeps_it(
     assert not again.changed and has_conformance_claim(epub)
     assert not publish(project).build.changed  # nothing to do: the status stays as it is
     assert entry["sha256"] == file_sha(statement)
+    # A check on another day that finds the same keeps the statement and its date.
+    report = done.report.path
+    data = json.loads(report.read_text(encoding="utf-8"))
+    report.write_text(json.dumps({**data, "checked_at": "2099-01-01T00:00:00+00:00"}), "utf-8")
+    assert refresh(load_config(project), project / "output") == []
+    assert said in statement.read_text(encoding="utf-8")
 
 
 def test_a_failing_page_fails_the_check_and_names_the_rule(tmp_path: Path):
