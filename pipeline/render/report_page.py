@@ -143,7 +143,19 @@ def _reason(reason: dict[str, Any], lang: str) -> str:
         )
     if reason["reason"] == "test-readers":
         return say("test readers have not yet checked it", lang)
-    return say("its accessibility statement names no contact yet", lang)
+    missing: list[str] = [say(MISSING.get(key, key), lang) for key in reason.get("missing", [])]
+    return say(
+        "its accessibility statement does not yet name {missing}",
+        lang,
+        missing=format_list(missing, lang),
+    )
+
+
+MISSING = {  # what a final edition's statement needs (pipeline.config.STATEMENT_REQUIRED)
+    "email": "an e-mail address for reports of barriers",
+    "enforcement_body": "the enforcement body",
+    "enforcement_url": "the enforcement body's web address",
+}
 
 
 def _chart(data: dict[str, Any], lang: str) -> dict[str, Any]:
