@@ -169,18 +169,8 @@ def render_page(
         value if whole else hyphenate_text(value, lang)
     )
     return env.get_template("page.html").render(
-        publication=publication,
-        edition=edition,
-        lang=edition.lang,
-        dir=edition.dir,
-        source_lang=publication.source_language,
-        untranslated=text.untranslated,
-        draft_notice=draft_notice(text, edition.lang),
-        notice_label=notice_label(text, edition.lang),
-        easy=text.easy,
+        **_edition_context(edition, text),
         languages=languages,
-        assets="../assets/",
-        # The list in the language of the sentence around it (English, where that falls back).
         published_as=_published_as(edition, "This edition is published as: {formats}."),
         toc=table_of_contents(text.document.headings),
         contact=publication.accessibility,
@@ -195,6 +185,22 @@ def render_page(
     )
 
 
+def _edition_context(edition: Edition, text: EditionText) -> dict[str, Any]:
+    """Return what base.html needs of an edition: its names, language and draft notice."""
+    return {
+        "publication": text.publication,
+        "edition": edition,
+        "lang": edition.lang,
+        "dir": edition.dir,
+        "source_lang": text.publication.source_language,
+        "untranslated": text.untranslated,
+        "draft_notice": draft_notice(text, edition.lang),
+        "notice_label": notice_label(text, edition.lang),
+        "easy": text.easy,
+        "assets": "../assets/",
+    }
+
+
 def _published_as(edition: Edition, sentence: str) -> str:
     # The list in the language of the sentence around it (English, where that falls back).
     labels: list[str] = [format_label(kind, edition.lang) for kind in edition.formats]
@@ -207,17 +213,8 @@ def render_statement(edition: Edition, text: EditionText, status: Status) -> str
     statement = publication.accessibility
     env = environment(edition.lang)
     return env.get_template("statement.html").render(
-        publication=publication,
-        edition=edition,
-        lang=edition.lang,
-        dir=edition.dir,
-        source_lang=publication.source_language,
-        untranslated=text.untranslated,
-        draft_notice=draft_notice(text, edition.lang),
-        notice_label=notice_label(text, edition.lang),
-        easy=text.easy,
+        **_edition_context(edition, text),
         languages=[],
-        assets="../assets/",
         published_as=_published_as(
             edition,
             "The publisher wants this publication to be accessible to everyone. This statement"
