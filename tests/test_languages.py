@@ -90,20 +90,28 @@ def test_every_other_edition_passes_the_language_check(project_build):  # type: 
     assert [str(f) for page in pages for f in check_languages(page)] == []
 
 
+def _struct_nodes(pdf):  # type: ignore[no-untyped-def]
+    """Yield every dictionary of a PDF's structure tree."""
+    import pikepdf
+
+    stack = [pdf.Root.StructTreeRoot]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, pikepdf.Dictionary):
+            yield node
+            kids = node.get("/K")
+            stack += list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+
+
 def _struct_languages(path: Path) -> dict[str, int]:
     """Count the struct elements of a PDF by their /Lang."""
     import pikepdf
 
     counts: dict[str, int] = {}
     with pikepdf.open(path) as pdf:
-        stack = [pdf.Root.StructTreeRoot]
-        while stack:
-            node = stack.pop()
-            if isinstance(node, pikepdf.Dictionary):
-                if "/Lang" in node:
-                    counts[str(node.Lang)] = counts.get(str(node.Lang), 0) + 1
-                kids = node.get("/K")
-                stack += list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+        for node in _struct_nodes(pdf):
+            if "/Lang" in node:
+                counts[str(node.Lang)] = counts.get(str(node.Lang), 0) + 1
     return counts
 
 
@@ -128,14 +136,9 @@ def test_the_pdf_check_reads_the_language_of_every_part_from_the_structure_tree(
     # The same PDF with its parts' /Lang removed: its German and English read as Persian.
     unmarked = tmp_path / "unmarked.pdf"
     with pikepdf.open(pdf) as document:
-        stack = [document.Root.StructTreeRoot]
-        while stack:
-            node = stack.pop()
-            if isinstance(node, pikepdf.Dictionary):
-                if "/Lang" in node:
-                    del node["/Lang"]
-                kids = node.get("/K")
-                stack += list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+        for node in list(_struct_nodes(document)):
+            if "/Lang" in node:
+                del node["/Lang"]
         document.save(unmarked)
     found = [f.message for f in check_pdf(unmarked) if f.rule == "language-of-parts"]
     assert len(found) >= 10, found

@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 from pipeline import pandoc
 from pipeline.config import Edition, Publication
 from pipeline.i18n import (
+    LOCALE_DIR,
     UiText,
     format_list,
     long_date,
@@ -69,8 +70,9 @@ class TocEntry:
     children: list[TocEntry]
 
 
-def environment(lang: str) -> jinja2.Environment:
-    """Return a Jinja2 environment that escapes everything and speaks `lang`."""
+def environment(lang: str, directory: Path = LOCALE_DIR) -> jinja2.Environment:
+    """Return a Jinja2 environment that escapes everything and speaks `lang`, with the
+    interface catalogs in `directory` (the editions' by default, the report's too)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,
@@ -79,10 +81,10 @@ def environment(lang: str) -> jinja2.Environment:
         lstrip_blocks=True,
         extensions=["jinja2.ext.i18n"],
     )
-    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_translations(translations(lang, directory), newstyle=True)  # type: ignore[attr-defined]
     # ui(): an interface string marked with its language where it falls back to English;
     # _() only in attributes, which cannot mark a language.
-    env.globals["ui"] = lambda message, **values: ui_text(message, lang, **values)
+    env.globals["ui"] = lambda message, **values: ui_text(message, lang, directory, **values)
     env.filters["css_string"] = _css_string
     env.filters["direction"] = text_direction
     env.filters["plain"] = str  # an interface string without its language mark, for attributes

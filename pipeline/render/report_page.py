@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import jinja2
 from markupsafe import Markup
 
 from pipeline.i18n import (
@@ -22,9 +21,9 @@ from pipeline.i18n import (
     percent,
     text_direction,
 )
-from pipeline.render.html import STATEMENT, TEMPLATES
+from pipeline.render.html import STATEMENT, environment
 from pipeline.render.hyphenate import hyphenate_text
-from pipeline.report import say
+from pipeline.report import LOCALE, say
 from pipeline.review import STATUSES
 
 # Every checker, and the kinds of file it judges.
@@ -49,17 +48,9 @@ _BAR = (170, 400)  # where the bars start, and their full width, in the chart's 
 
 def render(data: dict[str, Any], lang: str) -> str:
     """Render the report page for `data` (report.json's content) in `lang`."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.globals["ui"] = lambda message, **values: say(message, lang, **values)
-    env.filters["direction"] = text_direction
-    env.filters["plain"] = str  # without its language mark, for the title and attributes
-    # Soft hyphens in a long heading word, so that 320 px breaks it with a hyphen.
+    env = environment(lang, LOCALE)
+    # Soft hyphens in a long heading word, so that 320 px breaks it with a hyphen; the
+    # heading keeps its language mark.
     env.filters["shy"] = lambda text: _shy(text, lang)
     editions = data.get("editions", {})
     return env.get_template("report.html").render(
